@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+
+# Apps whose rows appear on public pages: any change there refreshes the page cache.
+CONTENT_APPS = {"core", "profiles", "publications", "media_items", "showcase"}
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "Site core"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .page_cache import bump_generation
+
+        def content_changed(sender, **kwargs):
+            if sender._meta.app_label in CONTENT_APPS:
+                bump_generation()
+
+        for name, signal in (
+            ("post_save", post_save),
+            ("post_delete", post_delete),
+            ("m2m_changed", m2m_changed),
+        ):
+            signal.connect(content_changed, dispatch_uid=f"page-cache-{name}", weak=False)

@@ -1,0 +1,161 @@
+"""Whole-page cache for anonymous visitors, invalidated whenever content changes.
+
+A cache hit costs one cache read and no database query. Every saved, deleted or
+re-linked content row bumps a site-wide *content generation*; cached pages carry the
+generation they were made from, so none is served after a change (over-invalidation by
+design: one edit refreshes every page, never a stale one). A page is kept at most until
+the next scheduled publish/unpublish time, so scheduled items appear on time without a
+cron job. Responses carry an ETag and Last-Modified; a matching conditional request gets
+304 Not Modified.
+
+Only GET/HEAD requests without a session cookie are cached, and only 200 responses that
+set no cookie, so staff (who see drafts) and forms with CSRF tokens are never cached.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+GENERATION_KEY = "page-cache:generation"
+BOUNDARY_KEY = "page-cache:next-boundary:{generation}"
+PAGE_KEY = "page-cache:page:{generation}:{method}:{path}"
+
+
+def cache_seconds():
+    return getattr(settings, "PAGE_CACHE_SECONDS", 300)
+
+
+def current_generation():
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = time.time_ns()
+        cache.add(GENERATION_KEY, generation, None)
+        generation = cache.get(GENERATION_KEY, generation)
+    return generation
+
+
+def bump_generation(**kwargs):
+    """Invalidate every cached page. Connected to content models' save/delete signals."""
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def seconds_until_next_boundary(generation):
+    """Seconds until the next scheduled publish/unpublish time of any object, or None.
+
+    Worked out once per content generation (a few aggregate queries on a cache miss)."""
+    key = BOUNDARY_KEY.format(generation=generation)
+    boundary = cache.get(key)
+    if boundary is None:
+        from .views import public_models
+
+        now = timezone.now()
+        upcoming = [
+            found.timestamp()
+            for model in public_models()
+            for name in ("publish_at", "unpublish_at")
+            if (
+                found := model.objects.filter(**{f"{name}__gt": now})
+                .aggregate(first=Min(name))
+                .get("first")
+            )
+        ]
+        boundary = min(upcoming, default=0)
+        cache.set(key, boundary, cache_seconds())
+    return max(0.0, boundary - time.time()) if boundary else None
+
+
+def _cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(_uncached_prefixes())
+    )
+
+
+def _uncached_prefixes():
+    return ("/" + settings.ADMIN_URL.lstrip("/"), *getattr(settings, "PAGE_CACHE_SKIP", ()))
+
+
+def _not_modified(request, etag, last_modified):
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        return etag in [tag.strip() for tag in if_none_match.split(",")] or if_none_match == "*"
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and last_modified is not None and int(last_modified) <= since
+
+
+def _with_validators(request, response, etag, last_modified):
+    if _not_modified(request, etag, last_modified):
+        not_modified = HttpResponseNotModified()
+        for header in ("ETag", "Last-Modified", "Cache-Control", "Vary"):
+            if header in response:
+                not_modified[header] = response[header]
+        return not_modified
+    return response
+
+
+class AnonymousPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        seconds = cache_seconds()
+        if not seconds or not _cacheable_request(request):
+            return self.get_response(request)
+        generation = current_generation()
+        key = PAGE_KEY.format(
+            generation=generation,
+            method="GET",  # HEAD is answered from the GET entry
+            path=hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+        )
+        entry = cache.get(key)
+        if entry is not None:
+            response = HttpResponse(entry["content"], status=200)
+            for header, value in entry["headers"]:
+                response[header] = value
+            response["X-Page-Cache"] = "hit"
+            return _with_validators(request, response, entry["etag"], entry["last_modified"])
+
+        response = self.get_response(request)
+        if (
+            response.status_code != 200
+            or response.cookies
+            or getattr(response, "streaming", False)
+            or "private" in response.get("Cache-Control", "")
+        ):
+            return response
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            return response
+        ttl = seconds
+        until_boundary = seconds_until_next_boundary(generation)
+        if until_boundary is not None:
+            ttl = max(1, min(ttl, int(until_boundary)))
+        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        last_modified = generation / 1e9
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(last_modified)
+        patch_vary_headers(response, ("Cookie",))
+        headers = [
+            (header, value)
+            for header, value in response.items()
+            if header.lower() not in ("set-cookie", "x-page-cache")
+        ]
+        cache.set(
+            key,
+            {
+                "content": response.content,
+                "headers": headers,
+                "etag": etag,
+                "last_modified": last_modified,
+            },
+            ttl,
+        )
+        response["X-Page-Cache"] = "miss"
+        return _with_validators(request, response, etag, last_modified)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("r/<str:stable_id>", views.permalink, name="permalink"),
+]

@@ -1,0 +1,51 @@
+from django.apps import apps
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views.generic import DetailView
+
+from .models import PublicModel, SlugHistory
+from .stable_ids import normalize_stable_id
+
+
+def can_preview(user):
+    """Staff see drafts (with a banner); visitors never do."""
+    return user.is_active and user.is_staff
+
+
+def visible_to(queryset, user):
+    """``queryset`` (or manager) narrowed to what ``user`` may see: all for staff."""
+    return queryset.all() if can_preview(user) else queryset.published()
+
+
+class PublicDetailView(DetailView):
+    """A public object's page, looked up by slug.
+
+    Visitors get published objects only; staff also get drafts. A slug the object
+    used to have redirects permanently to its current URL.
+    """
+
+    def get_queryset(self):
+        return visible_to(self.model.objects.for_detail(), self.request.user)
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = SlugHistory.find(self.model, kwargs.get(self.slug_url_kwarg, ""))
+            if moved is not None and (moved.is_live or can_preview(request.user)):
+                return redirect(moved, permanent=True)
+            raise
+
+
+def public_models():
+    return [model for model in apps.get_models() if issubclass(model, PublicModel)]
+
+
+def permalink(request, stable_id):
+    """`/r/<stable id>`: redirect to the object's current page, whatever its type."""
+    stable_id = normalize_stable_id(stable_id)
+    for model in public_models():
+        obj = visible_to(model.objects.all(), request.user).filter(stable_id=stable_id).first()
+        if obj is not None:
+            return redirect(obj)
+    raise Http404("No page has this permalink.")

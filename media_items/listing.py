@@ -1,0 +1,87 @@
+"""How media lists are grouped and which facet options they offer."""
+
+from django.db.models import Case, Count, Max, Min, Q, Value, When
+from django.db.models.functions import ExtractYear
+
+from core.listing import Grouping
+from core.views import visible_to
+from profiles.models import Person
+from publications.listing import Option
+
+from .models import Appearance, MediaItem, Outlet
+
+
+def _year_ordering(sort):
+    year = ExtractYear("published_on")
+    return (year.asc(nulls_last=True),) if sort == "oldest" else (year.desc(nulls_last=True),)
+
+
+_KIND_ORDER = Case(
+    *(When(kind=value, then=Value(i)) for i, (value, _) in enumerate(MediaItem.Kind.choices)),
+    default=Value(len(MediaItem.Kind.choices)),
+)
+
+MEDIA_GROUPINGS = (
+    Grouping(
+        key="year",
+        label="Year",
+        ordering=_year_ordering,
+        heading=lambda item: str(item.published_on.year) if item.published_on else "Undated",
+    ),
+    Grouping(
+        key="kind",
+        label="Kind",
+        ordering=lambda sort: (_KIND_ORDER.asc(),),
+        heading=lambda item: item.get_kind_display(),
+    ),
+)
+
+
+def media_facets(items, user):
+    """Facet options with counts over ``items`` (the visible, unfiltered list)."""
+    items = items.order_by()
+    ids = items.values("pk")
+    kind_names = dict(MediaItem.Kind.choices)
+    kinds = [
+        Option(row["kind"], kind_names.get(row["kind"], row["kind"]), row["n"])
+        for row in items.values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")
+    ]
+    outlets = [
+        Option(outlet.slug, outlet.name, outlet.n)
+        for outlet in visible_to(Outlet.objects.all(), user)
+        .annotate(n=Count("media_items", filter=Q(media_items__in=ids), distinct=True))
+        .filter(n__gt=0)
+        .order_by("name")
+    ]
+    people = [
+        Option(person.slug, person.name, person.n)
+        for person in visible_to(Person.objects.all(), user)
+        .annotate(
+            n=Count(
+                "appearances__media_item", filter=Q(appearances__media_item__in=ids), distinct=True
+            )
+        )
+        .filter(n__gt=0)
+        .order_by("name")
+    ]
+    role_names = dict(Appearance.Role.choices)
+    roles = [
+        Option(row["role"], role_names.get(row["role"], row["role"]), row["n"])
+        for row in Appearance.objects.filter(
+            media_item__in=ids, person__in=visible_to(Person.objects.all(), user)
+        )
+        .values("role")
+        .annotate(n=Count("media_item", distinct=True))
+        .order_by("role")
+    ]
+    years = items.aggregate(
+        first=Min(ExtractYear("published_on")), last=Max(ExtractYear("published_on"))
+    )
+    return {
+        "kinds": kinds,
+        "outlets": outlets,
+        "people": people,
+        "roles": roles,
+        "first_year": years["first"],
+        "last_year": years["last"],
+    }

@@ -1,0 +1,171 @@
+from django.contrib import admin
+
+from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
+
+from .identifiers import normalize_arxiv_id, normalize_doi
+from .models import Authorship, ImportRun, Publication, Topic
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    extra = 0
+    autocomplete_fields = ("person", "affiliations")
+    fields = (
+        "position",
+        "name",
+        "person",
+        "affiliations",
+        "is_equal_contribution",
+        "is_corresponding",
+    )
+
+
+@admin.register(Publication)
+class PublicationAdmin(PublicModelAdmin):
+    list_display = (
+        "title",
+        "published_on",
+        "kind",
+        "arxiv_primary_category",
+        "citation_count",
+        "is_published",
+        "is_featured",
+    )
+    list_filter = ("is_published", "is_featured", "kind", "arxiv_primary_category", "topics")
+    list_editable = ("is_published", "is_featured")
+    search_fields = ("title", "doi", "arxiv_id", "semantic_scholar_id", "openalex_id", "venue")
+    date_hierarchy = "published_on"
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("topics", "organizations")
+    inlines = [AuthorshipInline]
+    actions = ["publish", "unpublish", "feature", "unfeature"]
+    readonly_fields = (*AUDIT_FIELDS, "edited_fields")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "kind", "published_on", "date_precision")}),
+        ("Abstract", {"fields": ("abstract",)}),
+        (
+            "Venue",
+            {
+                "fields": (
+                    "venue",
+                    ("volume", "issue", "pages"),
+                    "publisher",
+                    "journal_ref",
+                    "note",
+                ),
+            },
+        ),
+        (
+            "Identifiers and links",
+            {
+                "fields": (
+                    "doi",
+                    ("arxiv_id", "arxiv_version"),
+                    "semantic_scholar_id",
+                    "openalex_id",
+                    "url",
+                    "pdf_url",
+                    "code_url",
+                )
+            },
+        ),
+        (
+            "Classification",
+            {
+                "fields": (
+                    "arxiv_primary_category",
+                    "arxiv_categories",
+                    "topics",
+                    "organizations",
+                    "keywords",
+                    "has_more_authors",
+                )
+            },
+        ),
+        (
+            "Citations",
+            {
+                "fields": (
+                    "citation_count",
+                    "citation_count_as_of",
+                    "citation_source",
+                    "citations_by_year",
+                ),
+                "classes": ("collapse",),
+            },
+        ),
+        (
+            "Publishing",
+            {"fields": (*PUBLISHING_FIELDS, "is_featured", *AUDIT_FIELDS, "edited_fields")},
+        ),
+        ("Source", {"fields": ("source_record",), "classes": ("collapse",)}),
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Editors paste ids in every form: "https://doi.org/10.…", "arXiv:2401.05566v2".
+        term = search_term.strip()
+        if term:
+            doi, arxiv_id = normalize_doi(term), normalize_arxiv_id(term)
+            if doi or arxiv_id:
+                exact = queryset.filter(doi__iexact=doi) if doi else queryset.none()
+                if arxiv_id:
+                    exact = exact | queryset.filter(arxiv_id=arxiv_id)
+                if exact.exists():
+                    return exact, False
+        return super().get_search_results(request, queryset, search_term)
+
+    def save_model(self, request, obj, form, change):
+        # What an editor changes by hand is kept through later imports (unless --overwrite).
+        if change and form.changed_data:
+            obj.edited_fields = sorted(set(obj.edited_fields) | set(form.changed_data))
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Feature selected papers", permissions=["change"])
+    def feature(self, request, queryset):
+        queryset.update(is_featured=True)
+
+    @admin.action(description="Stop featuring selected papers", permissions=["change"])
+    def unfeature(self, request, queryset):
+        queryset.update(is_featured=False)
+
+
+@admin.register(Topic)
+class TopicAdmin(PublicModelAdmin):
+    list_display = ("name", "is_published", "updated_at")
+    list_filter = ("is_published",)
+    search_fields = ("name", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "summary")}),
+        ("Publishing", {"fields": (*PUBLISHING_FIELDS, *AUDIT_FIELDS)}),
+    )
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = (
+        "started_at",
+        "source",
+        "format",
+        "user",
+        "status",
+        "is_dry_run",
+        "created",
+        "updated",
+        "unchanged",
+        "skipped",
+        "failed",
+    )
+    list_filter = ("status", "format", "is_dry_run")
+    search_fields = ("source", "checksum")
+    date_hierarchy = "started_at"
+    list_select_related = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,88 @@
+"""The paper list's facets and sorting, shared by the HTML list page and the API."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+
+from profiles.models import Person
+
+from .models import Publication, Topic
+
+SORTS = {
+    "newest": (F("published_on").desc(nulls_last=True), "title", "pk"),
+    "oldest": (F("published_on").asc(nulls_last=True), "title", "pk"),
+    "cited": (F("citation_count").desc(nulls_last=True), "-published_on", "pk"),
+    "title": ("title", "pk"),
+}
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year from 1000 to 9999: anything else is a form error, never a date
+    out of range in the database layer."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1000)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class PublicationFilter(django_filters.FilterSet):
+    year_min = YearFilter(field_name="published_on__year", lookup_expr="gte", label="From year")
+    year_max = YearFilter(field_name="published_on__year", lookup_expr="lte", label="To year")
+    kind = django_filters.ChoiceFilter(choices=Publication.Kind.choices, label="Kind")
+    category = django_filters.CharFilter(
+        field_name="arxiv_primary_category",
+        lookup_expr="iexact",
+        label="arXiv category",
+        max_length=20,
+    )
+    author = django_filters.ModelChoiceFilter(
+        field_name="authorships__person",
+        to_field_name="slug",
+        queryset=Person.objects.published(),
+        distinct=True,
+        label="Author",
+    )
+    topic = django_filters.ModelChoiceFilter(
+        field_name="topics",
+        to_field_name="slug",
+        queryset=Topic.objects.published(),
+        distinct=True,
+        label="Topic",
+    )
+    venue = django_filters.CharFilter(lookup_expr="iexact", max_length=500, label="Venue")
+    has_code = django_filters.BooleanFilter(method="filter_has_code", label="Has code")
+    featured = django_filters.BooleanFilter(field_name="is_featured", label="Featured")
+    sort = django_filters.ChoiceFilter(
+        method="sort_by",
+        empty_label=None,
+        choices=[
+            ("newest", "Newest"),
+            ("oldest", "Oldest"),
+            ("cited", "Most cited"),
+            ("title", "Title"),
+        ],
+        label="Sort",
+    )
+
+    class Meta:
+        model = Publication
+        fields = []
+
+    def filter_has_code(self, queryset, name, value):
+        if value is None:
+            return queryset
+        has = ~Q(code_url="")
+        return queryset.filter(has if value else ~has)
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["newest"]))
+
+    def filter_queryset(self, queryset):
+        # A stable order even when no sort is asked for, so pagination never repeats rows.
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("sort"):
+            queryset = queryset.order_by(*SORTS["newest"])
+        return queryset

@@ -1,0 +1,609 @@
+"""BibTeX and biblatex → ``PaperRecord``.
+
+bibtexparser 2 splits the file into blocks. We give it an empty parse stack and resolve
+values ourselves, because its string middleware neither resolves ``#`` concatenation
+nor treats ``@string`` keys case-insensitively, as BibTeX does. The file is read in
+chunks of whole entries, so memory stays bounded however large the file is; ``@string``
+macros carry over from chunk to chunk, and ``crossref`` children wait for a parent that
+comes later in the file.
+"""
+
+import io
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+import bibtexparser
+from bibtexparser import model
+
+from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
+from . import latex
+from .records import AuthorRecord, Location, PaperRecord, RecordProblem
+from .text import (
+    clean,
+    clean_paragraphs,
+    first_url,
+    is_arxiv_category,
+    make_date,
+    normalize_pages,
+    parse_iso_date,
+    split_keywords,
+)
+
+FORMAT = "bibtex"
+CHUNK_CHARS = 1 << 20
+
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+
+KINDS = {
+    "article": "journal_article",
+    "inproceedings": "conference_paper",
+    "conference": "conference_paper",
+    "book": "book",
+    "mvbook": "book",
+    "proceedings": "book",
+    "mvproceedings": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "reference": "book",
+    "mvreference": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "bookinbook": "chapter",
+    "suppbook": "chapter",
+    "inreference": "chapter",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "unpublished": "preprint",
+    "preprint": "preprint",
+    "misc": "other",
+    "online": "other",
+    "electronic": "other",
+    "www": "other",
+    "manual": "other",
+    "booklet": "other",
+    "patent": "other",
+    "dataset": "other",
+    "software": "other",
+    "periodical": "other",
+    "suppperiodical": "other",
+}
+# Entries that group other entries; they describe no paper of their own.
+NOT_PAPERS = {"set", "xdata"}
+# Usual crossref parents: imported only when no entry in the file points at them.
+CONTAINERS = {
+    "proceedings",
+    "mvproceedings",
+    "book",
+    "mvbook",
+    "collection",
+    "mvcollection",
+    "reference",
+    "mvreference",
+    "periodical",
+}
+# Fields a crossref child never takes from its parent (they identify the parent).
+NOT_INHERITED = {
+    "title",
+    "subtitle",
+    "titleaddon",
+    "crossref",
+    "xref",
+    "ids",
+    "entryset",
+    "doi",
+    "eprint",
+    "eprinttype",
+    "archiveprefix",
+    "primaryclass",
+    "url",
+    "abstract",
+    "keywords",
+}
+
+_LINE_AT = re.compile(r"\n[ \t]+@")
+_NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_ARXIV_IN_TEXT = re.compile(
+    r"arxiv[:\s/]*(?:abs/)?([a-z\-]+(?:\.[A-Z]{2})?/\d{7}|\d{4}\.\d{4,5})(v\d+)?", re.I
+)
+_DBLP_ARXIV_VOLUME = re.compile(r"^abs/(.+)$")
+_DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/[^\s\"'<>{}]+")
+_DIGITS = re.compile(r"\d{4}")
+_BARE = re.compile(r"[^\s#{}\"=,]+")
+
+
+class BibValueError(Exception):
+    """A field value that is not valid BibTeX (e.g. a missing comma)."""
+
+
+@contextmanager
+def _quiet_bibtexparser():
+    # bibtexparser logs every broken block; we report them ourselves, once, with the file name.
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def iter_chunks(stream, chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[str, int]]:
+    """The text in pieces of about ``chunk_chars``, each with the 1-based line it starts on.
+
+    A piece ends just before a line that starts with ``@``: bibtexparser ends any block
+    there too (its error recovery), so cutting there never changes what it parses, and a
+    broken entry cannot swallow the next piece.
+    """
+    buffer, line = "", 1
+    while True:
+        block = stream.read(chunk_chars)
+        buffer += block
+        if not block:
+            if buffer:
+                yield buffer, line
+            return
+        cut = _last_entry_start(buffer)
+        if cut > 0:
+            chunk, buffer = buffer[:cut], buffer[cut:]
+            yield chunk, line
+            line += chunk.count("\n")
+
+
+def _last_entry_start(text: str) -> int:
+    """Index of the last line of ``text`` that starts with ``@`` (0 when none but the first)."""
+    position = len(text)
+    while True:
+        position = text.rfind("\n@", 0, position)
+        if position <= 0:
+            # "@" after indentation: rare, so slow is fine. Keep the last one.
+            last = None
+            for last in _LINE_AT.finditer(text):  # noqa: B007
+                pass
+            return last.start() + 1 if last and last.start() > 0 else 0
+        return position + 1
+
+
+class Macros(dict):
+    """@string definitions, looked up case-insensitively like BibTeX does."""
+
+    def __init__(self):
+        super().__init__({name: _MONTH_NAMES[number - 1] for name, number in MONTHS.items()})
+
+
+_BRACES = re.compile(r"(?<!\\)[{}]")
+_BRACES_QUOTES = re.compile(r'(?<!\\)[{}"]')
+
+
+def _matching_brace(text: str, start: int) -> int:
+    depth = 0
+    for match in _BRACES.finditer(text, start):
+        if match.group() == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return match.start()
+    raise BibValueError("unbalanced braces")
+
+
+def _closing_quote(text: str, start: int) -> int:
+    depth = 0
+    for match in _BRACES_QUOTES.finditer(text, start + 1):
+        char = match.group()
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0:
+            return match.start()
+    raise BibValueError("unterminated quoted value")
+
+
+def _single_group(value: str, opening: str) -> bool:
+    """Whether ``value`` is one ``{…}`` or ``"…"`` group (the usual case, checked fast)."""
+    inner = value[1:-1]
+    if "{" not in inner and "}" not in inner and (opening == "{" or '"' not in inner):
+        return True
+    closer = _matching_brace if opening == "{" else _closing_quote
+    return closer(value, 0) == len(value) - 1
+
+
+def evaluate(raw: str, macros: dict, undefined: list | None = None) -> str:
+    """The text of a raw BibTeX value: ``{...}``, ``"..."``, a number, a macro name, or
+    several of them joined with ``#``. Undefined macros stay as their name."""
+    value = raw.strip()
+    if not value:
+        return ""
+    first, last = value[0], value[-1]
+    if "#" not in value:
+        if first == "{" and last == "}" and _single_group(value, "{"):
+            return value[1:-1]
+        if first == '"' and last == '"' and len(value) > 1 and _single_group(value, '"'):
+            return value[1:-1]
+        if value.isdigit():
+            return value
+    parts, index, length = [], 0, len(value)
+    while True:
+        while index < length and value[index].isspace():
+            index += 1
+        if index >= length:
+            raise BibValueError("value ends with '#'")
+        char = value[index]
+        if char == "{":
+            end = _matching_brace(value, index)
+            parts.append(value[index + 1 : end])
+            index = end + 1
+        elif char == '"':
+            end = _closing_quote(value, index)
+            parts.append(value[index + 1 : end])
+            index = end + 1
+        else:
+            match = _BARE.match(value, index)
+            if not match:
+                raise BibValueError(f"unexpected {char!r}")
+            name = match.group(0)
+            if name.isdigit():
+                parts.append(name)
+            elif name.lower() in macros:
+                parts.append(macros[name.lower()])
+            else:
+                if undefined is not None:
+                    undefined.append(name)
+                parts.append(name)
+            index = match.end()
+        while index < length and value[index].isspace():
+            index += 1
+        if index >= length:
+            return "".join(parts)
+        if value[index] != "#":
+            rest = value[index : index + 30].split("\n")[0]
+            raise BibValueError(f"unexpected text after the value: {rest!r} (a missing comma?)")
+        index += 1
+
+
+def _split_top_level(text: str, separator: re.Pattern) -> list[str]:
+    """Split at ``separator`` matches outside braces."""
+    pieces = separator.split(text)
+    if "{" not in text or len(pieces) == 1:
+        return pieces
+    # Re-join pieces cut inside a brace group ("{Barnes and Noble}").
+    parts, current, depth = [], [], 0
+    separators = separator.findall(text)
+    for index, piece in enumerate(pieces):
+        current.append(piece)
+        depth += piece.count("{") - piece.count("}")
+        if depth <= 0 or index == len(pieces) - 1:
+            parts.append("".join(current))
+            current, depth = [], 0
+        else:
+            current.append(separators[index])
+    return parts
+
+
+_COMMA = re.compile(r"\s*,\s*")
+_SUFFIX = re.compile(r"^(?:jr|sr|[ivx]+|\d+(?:st|nd|rd|th))\.?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=65536)
+def display_name(raw: str) -> str:
+    """One BibTeX name in display order: “von Hicks, III, Michael” → “Michael von Hicks III”,
+    “M{\\"u}ller, Jan” → “Jan Müller”, “{Octo Model Team}” → “Octo Model Team”."""
+    raw = clean(raw)
+    parts = _split_top_level(raw, _COMMA) if "," in raw else [raw]
+    if len(parts) == 2:
+        last, first = parts
+        raw = f"{first} {last}" if first else last
+    elif len(parts) >= 3:
+        last, suffix, first = parts[0], parts[1], ", ".join(parts[2:])
+        if _SUFFIX.match(first) and not _SUFFIX.match(suffix):
+            first, suffix = suffix, first  # "Fulton, James E., Jr.": suffix written last
+        raw = " ".join(part for part in (first, last, suffix) if part)
+    return clean(latex.decode(raw)).strip(", ")
+
+
+def split_authors(value: str) -> tuple[list[str], bool]:
+    """Display names in order, and whether the list ends with “and others”."""
+    value = clean(value)
+    if not value:
+        return [], False
+    names = [name for name in _split_top_level(value, _AND) if name.strip()]
+    more = False
+    if names and names[-1].strip().lower() in {"others", "et al.", "et al"}:
+        names.pop()
+        more = True
+    if len(names) == 1:
+        # "A. Smith, B. Jones, C. Brown": a comma list with no "and" (not a valid BibTeX
+        # name, which has at most two commas).
+        pieces = _split_top_level(names[0], _COMMA)
+        if len(pieces) >= 3 and all(len(piece.split()) >= 2 for piece in pieces):
+            names = pieces
+    return [display_name(name) for name in names if display_name(name)], more
+
+
+def _month(value: str) -> int | None:
+    text = clean(value).lower()
+    if not text:
+        return None
+    if text.isdigit():
+        number = int(text)
+        return number if 1 <= number <= 12 else None
+    return MONTHS.get(text[:3])
+
+
+def _text(fields: dict, *names: str) -> str:
+    for name in names:
+        value = fields.get(name)
+        if value:
+            return clean(latex.decode(value))
+    return ""
+
+
+def _find_doi(value: str) -> str:
+    doi = normalize_doi(value)
+    if doi:
+        return doi
+    match = _DOI_IN_TEXT.search(value or "")
+    return normalize_doi(match.group(0)) if match else ""
+
+
+def _arxiv_id(fields: dict) -> tuple[str, int | None]:
+    eprint = clean(fields.get("eprint", ""))
+    prefix = clean(fields.get("archiveprefix") or fields.get("eprinttype") or "").lower()
+    if eprint and (prefix in {"arxiv", ""}):
+        found = split_arxiv_id(eprint)
+        if found[0]:
+            return found
+    journal = fields.get("journal") or fields.get("journaltitle") or ""
+    volume = clean(fields.get("volume", ""))
+    if journal.strip().lower() in {"corr", "arxiv", "{corr}", "arxiv e-prints"}:
+        match = _DBLP_ARXIV_VOLUME.match(volume)
+        if match and split_arxiv_id(match.group(1))[0]:
+            return split_arxiv_id(match.group(1))
+    for text in (
+        journal,
+        fields.get("url", ""),
+        fields.get("note", ""),
+        fields.get("howpublished", ""),
+    ):
+        if text and "arxiv" in text.lower():
+            match = _ARXIV_IN_TEXT.search(text)
+            if match:
+                found = split_arxiv_id(match.group(1) + (match.group(2) or ""))
+                if found[0]:
+                    return found
+    return "", None
+
+
+def _is_preprint_venue(venue: str) -> bool:
+    lowered = venue.lower()
+    return lowered.startswith(("arxiv", "corr", "biorxiv", "medrxiv", "ssrn")) or (
+        "preprint" in lowered
+    )
+
+
+def build_record(entry_type: str, key: str, fields: dict, location: Location, raw) -> PaperRecord:
+    """A record from one entry's evaluated (not yet LaTeX-decoded) fields."""
+    record = PaperRecord(source_format=FORMAT, location=location, raw=raw)
+    entry_type = entry_type.lower()
+    kind = KINDS.get(entry_type)
+    if kind is None:
+        record.warnings.append(f"unknown entry type @{entry_type}; imported as “other”")
+        kind = "other"
+
+    title = _text(fields, "title")
+    subtitle = _text(fields, "subtitle")
+    record.title = f"{title}: {subtitle}" if title and subtitle else title
+
+    if fields.get("author"):
+        names, record.has_more_authors = split_authors(fields["author"])
+        record.authors = [AuthorRecord(name=name) for name in names]
+
+    # Dates: biblatex `date` wins, then year/month/day.
+    if fields.get("date"):
+        record.published_on, record.date_precision = parse_iso_date(fields["date"])
+    if record.published_on is None and fields.get("year"):
+        year = _DIGITS.search(_NOOPSORT.sub("", fields["year"]))
+        if year:
+            record.published_on, record.date_precision = make_date(
+                year.group(0), _month(fields.get("month", "")), clean(fields.get("day", "")) or None
+            )
+
+    if entry_type in {"inproceedings", "conference", "incollection", "inbook", "bookinbook"}:
+        record.venue = _text(fields, "booktitle", "journal", "journaltitle", "eventtitle")
+    else:
+        record.venue = _text(fields, "journal", "journaltitle", "booktitle")
+    record.volume = _text(fields, "volume")
+    record.issue = _text(fields, "number", "issue")
+    record.pages = normalize_pages(latex.decode(fields.get("pages", "")))
+    if entry_type in {"phdthesis", "mastersthesis", "thesis"}:
+        record.publisher = _text(fields, "school", "institution", "publisher")
+    elif entry_type in {"techreport", "report"}:
+        record.publisher = _text(fields, "institution", "publisher", "organization")
+    else:
+        record.publisher = _text(fields, "publisher", "organization")
+    record.note = _text(fields, "note")
+    if fields.get("abstract"):
+        record.abstract = clean_paragraphs(latex.decode(fields["abstract"]))
+    record.keywords = split_keywords(
+        latex.decode(fields.get("keywords") or fields.get("keyword") or "")
+    )
+
+    record.doi = _find_doi(fields.get("doi", ""))
+    record.arxiv_id, record.arxiv_version = _arxiv_id(fields)
+    if record.doi and arxiv_id_from_doi(record.doi):
+        record.arxiv_id = record.arxiv_id or arxiv_id_from_doi(record.doi)
+        record.doi = ""
+    primary = clean(fields.get("primaryclass", ""))
+    if record.arxiv_id and is_arxiv_category(primary):
+        record.arxiv_primary_category = primary
+
+    url = first_url(fields.get("url", ""))
+    if url and url.lower().endswith(".pdf"):
+        record.pdf_url = url
+    else:
+        record.url = url
+    record.pdf_url = record.pdf_url or first_url(fields.get("pdf", ""))
+    record.code_url = first_url(fields.get("code", ""))
+
+    if record.arxiv_id and (
+        entry_type in {"misc", "unpublished", "online", "preprint"}
+        or _is_preprint_venue(record.venue)
+    ):
+        kind = "preprint"
+    if _is_preprint_venue(record.venue) or (record.arxiv_id and record.venue.lower() == "corr"):
+        # "arXiv preprint arXiv:2308.01234", DBLP's "CoRR" with volume "abs/…": no venue.
+        record.venue = ""
+        if record.volume.startswith("abs/"):
+            record.volume = ""
+    record.kind = kind
+    return record
+
+
+class _State:
+    def __init__(self, source: str):
+        self.source = source
+        self.macros = Macros()
+        self.keys: set[str] = set()
+        self.parents: dict[str, dict] = {}  # lower-case key → fields (abstract dropped)
+        self.referenced: set[str] = set()
+        self.waiting: list[tuple] = []  # crossref children whose parent comes later
+        self.containers: list[tuple] = []  # possible parents, decided at the end
+
+
+def _entry_fields(entry: model.Entry, state: _State, location: Location) -> dict:
+    fields, undefined = {}, []
+    for field in entry.fields:
+        name = field.key.strip().lower()
+        try:
+            fields[name] = evaluate(field.value, state.macros, undefined)
+        except BibValueError as error:
+            raise BibValueError(f"field “{field.key}”: {error}") from None
+    for name in undefined:
+        fields.setdefault("__warnings__", []).append(
+            f"undefined @string macro “{name}” kept as text"
+        )
+    return fields
+
+
+def _inherit(fields: dict, parent: dict) -> dict:
+    merged = dict(fields)
+    for name, value in parent.items():
+        if name not in NOT_INHERITED and name not in merged and not name.startswith("__"):
+            merged[name] = value
+    if "booktitle" not in merged and parent.get("title"):
+        merged["booktitle"] = parent["title"]
+    return merged
+
+
+def _finish(entry_type, key, fields, location, raw) -> PaperRecord | RecordProblem:
+    try:
+        record = build_record(entry_type, key, fields, location, raw)
+    except BibValueError as error:
+        return RecordProblem(location, str(error))
+    record.warnings.extend(fields.get("__warnings__", []))
+    return record
+
+
+def parse(stream, source: str) -> Iterator[PaperRecord | RecordProblem]:
+    """Records and problems, in file order (crossref children whose parent comes later,
+    and unreferenced parents, come at the end)."""
+    state = _State(source)
+    for chunk, first_line in iter_chunks(stream):
+        with _quiet_bibtexparser():
+            library = bibtexparser.parse_string(chunk, parse_stack=[])
+        for block in library.blocks:
+            yield from _block(block, state, first_line)
+    # Children whose parent came after them.
+    for entry_type, key, fields, location, raw in state.waiting:
+        parent = state.parents.get(fields["crossref"].strip().lower())
+        if parent is None:
+            fields.setdefault("__warnings__", []).append(
+                f"crossref “{fields['crossref']}” names no entry in this file"
+            )
+        else:
+            fields = _inherit(fields, parent)
+        yield _finish(entry_type, key, fields, location, raw)
+    for entry_type, key, fields, location, raw in state.containers:
+        if key.lower() not in state.referenced:
+            yield _finish(entry_type, key, fields, location, raw)
+
+
+def _block(block, state: _State, first_line: int):
+    line = first_line + (block.start_line or 0)
+    if isinstance(block, model.DuplicateBlockKeyBlock):
+        inner = block.ignore_error_block
+        if isinstance(inner, model.String):
+            block = inner  # a redefined @string: the later definition wins, as in BibTeX
+        elif isinstance(inner, model.Entry):
+            block = inner
+        else:
+            return
+    if isinstance(block, model.String):
+        try:
+            state.macros[block.key.strip().lower()] = evaluate(block.value, state.macros)
+        except BibValueError as error:
+            yield RecordProblem(Location(state.source, line, f"@string {block.key}"), str(error))
+        return
+    if isinstance(block, model.ParsingFailedBlock):
+        reason = getattr(block.error, "abort_reason", None) or str(block.error) or "syntax error"
+        key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw or "")
+        key = key_match.group(1) if key_match else ""
+        yield RecordProblem(Location(state.source, line, key), f"broken entry: {reason}")
+        return
+    if not isinstance(block, model.Entry):
+        return  # @comment, @preamble, text between entries
+    entry_type, key = block.entry_type.lower(), block.key.strip()
+    location = Location(state.source, line, key)
+    if entry_type in NOT_PAPERS:
+        return
+    try:
+        fields = _entry_fields(block, state, location)
+    except BibValueError as error:
+        yield RecordProblem(location, str(error))
+        return
+    if key in state.keys:
+        fields.setdefault("__warnings__", []).append(f"duplicate entry key “{key}”")
+    state.keys.add(key)
+    raw = block.raw
+    lowered = key.lower()
+    parent_fields = {name: value for name, value in fields.items() if name != "abstract"}
+    state.parents[lowered] = parent_fields
+    crossref = fields.get("crossref", "").strip()
+    if crossref:
+        state.referenced.add(crossref.lower())
+        parent = state.parents.get(crossref.lower())
+        if parent is None:
+            state.waiting.append((entry_type, key, fields, location, raw))
+            return
+        fields = _inherit(fields, parent)
+    if entry_type in CONTAINERS:
+        state.containers.append((entry_type, key, fields, location, raw))
+        return
+    yield _finish(entry_type, key, fields, location, raw)
+
+
+def parse_text(text: str, source: str) -> list[PaperRecord | RecordProblem]:
+    return list(parse(io.StringIO(text), source))

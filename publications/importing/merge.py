@@ -1,0 +1,951 @@
+"""The one merge step: ``PaperRecord``s in, ``Publication`` rows written.
+
+Rules, in the order they apply:
+
+- **Finding the paper.** A record is the same paper as an existing row when they share a
+  DOI (case-insensitive), an arXiv id (without version; arXiv's own DOI
+  ``10.48550/arXiv.<id>`` counts as the arXiv id), a Semantic Scholar id or an OpenAlex id,
+  tried in that order; then a DOI the record names as another version of itself
+  (Crossref ``has-preprint``, ORCID ``version-of``); then the same title (case, accents
+  and punctuation ignored) and year. A preprint and its published version may be up to
+  two years apart. Two different DOIs (neither a preprint server's) or two different
+  arXiv ids are never the same paper, whatever the title says.
+- **Filling.** Empty fields are filled and identifiers added. A field an editor changed
+  (``Publication.edited_fields``) is left alone unless ``overwrite``; with ``overwrite``
+  the record's non-empty values replace what is there.
+- **Upgrading.** A preprint becomes the published kind when its published version
+  arrives, and takes that version's date; a preprint server's DOI gives way to the
+  published DOI. A date gains precision (year → month → day) when the years agree.
+  Citation counts only grow, except that a source may correct its own count.
+- **Authors.** Order is kept exactly. An existing list is replaced only when it is
+  empty, with ``overwrite``, or by a stronger source (arXiv and Crossref over OpenAlex
+  and CSL over Semantic Scholar, RIS and ORCID over BibTeX) or a complete list over one
+  ending in “and others”. A list naming the same people is enriched in place: links to
+  people and affiliations are added. Authors are linked to ``Person`` rows by ORCID,
+  Semantic Scholar or OpenAlex id, or by name and name variants; ``person`` (the profile
+  the import is for) is also matched loosely (“E. Hubinger” ↔ “Evan Hubinger”).
+  Affiliations become ``Organization`` rows (matched by ROR id or name).
+- New papers are drafts unless ``publish``.
+
+Database work is batched: existing identifiers are read once into dictionaries, the rows
+a batch touches are loaded in a few queries, and new rows are bulk-inserted.
+"""
+
+import datetime
+import re
+import secrets
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.utils import timezone
+from django.utils.text import slugify
+
+from core.models import SlugHistory
+from core.stable_ids import ALPHABET as STABLE_ID_ALPHABET
+from core.stable_ids import LENGTH as STABLE_ID_LENGTH
+from profiles.models import Organization, Person
+
+from ..models import Authorship, Publication
+from .records import AuthorRecord, PaperRecord
+from .text import fold, name_key, names_compatible, title_key
+
+# How much an author list from each source is trusted, when two lists disagree.
+AUTHOR_SOURCE_RANK = {
+    "arxiv": 5,
+    "crossref": 5,
+    "openalex": 4,
+    "csl_json": 4,
+    "semantic_scholar": 3,
+    "ris": 3,
+    "orcid": 3,
+    "bibtex": 2,
+}
+CITATION_SOURCES = {
+    "semantic_scholar": "Semantic Scholar",
+    "openalex": "OpenAlex",
+    "crossref": "Crossref",
+    "csl_json": "Crossref",
+    "ris": "RIS export",
+}
+TEXT_FIELDS = (
+    "title",
+    "abstract",
+    "venue",
+    "volume",
+    "issue",
+    "pages",
+    "publisher",
+    "journal_ref",
+    "note",
+    "url",
+    "pdf_url",
+    "code_url",
+    "arxiv_primary_category",
+)
+IDENTIFIERS = ("doi", "arxiv_id", "semantic_scholar_id", "openalex_id")
+IDENTIFIER_LABELS = {
+    "doi": "DOI",
+    "arxiv_id": "arXiv id",
+    "semantic_scholar_id": "Semantic Scholar id",
+    "openalex_id": "OpenAlex id",
+}
+KIND_RANK = {"": -1, "other": 0, "preprint": 1, "post": 1}  # published kinds rank 2
+PUBLISHED_KINDS = {"journal_article", "conference_paper", "chapter", "book", "thesis", "report"}
+PREPRINT_DOI_PREFIXES = (
+    "10.1101/",  # bioRxiv, medRxiv
+    "10.2139/",  # SSRN
+    "10.20944/",  # Preprints.org
+    "10.21203/",  # Research Square
+    "10.26434/",  # ChemRxiv
+    "10.31219/",  # OSF Preprints
+    "10.31234/",  # PsyArXiv
+    "10.31235/",  # SocArXiv
+    "10.32942/",  # EcoEvoRxiv
+    "10.36227/",  # TechRxiv
+)
+_SLUG_DROP = re.compile(r"[^\w\s-]")
+_SLUG_DASHES = re.compile(r"[-\s]+")
+PRECISION_RANK = {"": 0, "year": 1, "month": 2, "day": 3}
+TITLE_YEARS_APART_FOR_VERSIONS = 2
+
+
+class NewPublication:
+    """The values of a paper created in this run, until it is inserted.
+
+    Building a model instance costs about ten times as much, and a large import creates
+    thousands; the merge reads and writes these the same way as a loaded ``Publication``.
+    """
+
+    __slots__ = (
+        "pk",
+        *(field.attname for field in Publication._meta.concrete_fields if not field.primary_key),
+    )
+    _defaults = [
+        (
+            field.attname,
+            field.default if field.has_default() and callable(field.default) else None,
+            field.get_default(),
+        )
+        for field in Publication._meta.concrete_fields
+        if not field.primary_key
+    ]
+
+    def __init__(self, **values):
+        self.pk = None
+        for attname, factory, default in self._defaults:
+            setattr(self, attname, factory() if factory is not None else default)
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+def _fast_stable_id() -> str:
+    """``core.stable_ids.new_stable_id``'s format and distribution (32 symbols, uniform),
+    from one call to the OS random source instead of ten."""
+    return "".join(STABLE_ID_ALPHABET[byte & 31] for byte in secrets.token_bytes(STABLE_ID_LENGTH))
+
+
+NewPublication._defaults = [
+    (attname, _fast_stable_id if attname == "stable_id" else factory, default)
+    for attname, factory, default in NewPublication._defaults
+]
+
+
+def is_preprint_doi(doi: str) -> bool:
+    return doi.startswith(PREPRINT_DOI_PREFIXES)
+
+
+def kind_rank(kind: str) -> int:
+    return KIND_RANK.get(kind, 2)
+
+
+@dataclass(slots=True)
+class FieldChange:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What one record did: ``created``, ``updated`` or ``unchanged`` a paper."""
+
+    action: str
+    record: PaperRecord
+    target: "Target"
+    changes: list[FieldChange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AuthorRow:
+    name: str
+    person_id: int | None = None
+    affiliation_ids: list[int] = field(default_factory=list)
+    is_corresponding: bool = False
+    id: int | None = None
+    dirty: bool = False
+    new_affiliations: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class Target:
+    """A paper being merged into: a loaded row or one created in this run."""
+
+    pub: Publication
+    is_new: bool
+    authors: list[AuthorRow] = field(default_factory=list)
+    authors_replaced: bool = False
+    dirty: set = field(default_factory=set)
+    keys: list = field(default_factory=list)  # index entries pointing at this target
+
+
+class Merger:
+    """Merges batches of records into the database. Create one per import run."""
+
+    def __init__(self, *, overwrite=False, publish=False, person=None, collect_changes=False):
+        self.overwrite = overwrite
+        self.publish = publish
+        self.person = person
+        self.collect_changes = collect_changes
+        self.today = datetime.date.today()
+        self.organizations_created = 0
+        self._targets: dict[int, Target] = {}
+        self._batch: list[Target] = []
+        self._batch_ids: set[int] = set()
+        self._title_keys: dict[int, str] = {}  # id(record) → title key, for one batch
+        self._load_publications()
+        self._load_people()
+        self._load_organizations()
+
+    # -- indexes, read once ---------------------------------------------------------------
+
+    def _load_publications(self):
+        self.index = {name: {} for name in IDENTIFIERS}
+        self.titles: dict[str, list] = {}
+        self.facts: dict[int, tuple] = {}  # pk → (year, kind, doi, arxiv_id)
+        self.slugs: set[str] = set()
+        rows = Publication.objects.values_list(
+            "pk", "title", "published_on", "kind", "slug", *IDENTIFIERS
+        )
+        for pk, title, published_on, kind, slug, doi, arxiv_id, s2_id, openalex_id in rows.iterator(
+            chunk_size=5000
+        ):
+            self.slugs.add(slug)
+            for name, value in zip(
+                IDENTIFIERS, (doi.lower(), arxiv_id, s2_id, openalex_id), strict=True
+            ):
+                if value:
+                    self.index[name][value] = pk
+            self.titles.setdefault(title_key(title), []).append(pk)
+            self.facts[pk] = (
+                published_on.year if published_on else None,
+                kind,
+                doi.lower(),
+                arxiv_id,
+            )
+        content_type = ContentType.objects.get_for_model(Publication)
+        self.slugs.update(
+            SlugHistory.objects.filter(content_type=content_type).values_list("slug", flat=True)
+        )
+
+    def _load_people(self):
+        self.people_by_id = {"orcid": {}, "semantic_scholar_id": {}, "openalex_id": {}}
+        self.people_by_name: dict[str, int | None] = {}
+        self.person_names: dict[int, str] = {}
+        for person in Person.objects.only(
+            "pk", "name", "name_variants", "orcid", "semantic_scholar_id", "openalex_id"
+        ):
+            self.person_names[person.pk] = person.name
+            for name in self.people_by_id:
+                value = getattr(person, name)
+                if value:
+                    self.people_by_id[name][value] = person.pk
+            for variant in {person.name, *person.name_variant_list}:
+                key = name_key(variant)
+                if key:
+                    # Two people sharing a spelling: link neither rather than guess.
+                    existing = self.people_by_name.get(key, person.pk)
+                    self.people_by_name[key] = person.pk if existing == person.pk else None
+        if self.person is not None:
+            self.person_spellings = [self.person.name, *self.person.name_variant_list]
+            self.person_families = {
+                name_key(spelling).rpartition(" ")[2] for spelling in self.person_spellings
+            }
+
+    def _load_organizations(self):
+        self.org_by_ror: dict[str, int] = {}
+        self.org_by_name: dict[str, int] = {}
+        self.org_names: dict[int, str] = {}
+        self.org_slugs: set[str] = set()
+        for pk, name, short_name, slug, ror_id in Organization.objects.values_list(
+            "pk", "name", "short_name", "slug", "ror_id"
+        ):
+            self.org_slugs.add(slug)
+            self.org_names[pk] = name
+            if ror_id:
+                self.org_by_ror[ror_id] = pk
+            for text in (name, short_name):
+                if text:
+                    self.org_by_name.setdefault(fold(text), pk)
+
+    # -- finding the paper a record describes ---------------------------------------------
+
+    def _ref(self, ref):
+        return ref.pub.pk if isinstance(ref, Target) and ref.pub.pk else ref
+
+    def _facts(self, ref) -> tuple:
+        if isinstance(ref, Target):
+            pub = ref.pub
+            return (
+                pub.published_on.year if pub.published_on else None,
+                pub.kind,
+                pub.doi,
+                pub.arxiv_id,
+            )
+        target = self._targets.get(ref)
+        if target is not None:
+            return self._facts(target)
+        return self.facts[ref]
+
+    def _title_match(self, record: PaperRecord, ref) -> bool:
+        year, kind, doi, arxiv_id = self._facts(ref)
+        if (
+            record.doi
+            and doi
+            and record.doi != doi
+            and not (is_preprint_doi(record.doi) or is_preprint_doi(doi))
+        ):
+            return False
+        if record.arxiv_id and arxiv_id and record.arxiv_id != arxiv_id:
+            return False
+        if record.year is None or year is None:
+            return record.year == year
+        if record.year == year:
+            return True
+        versions = "preprint" in (record.kind, kind) or bool(record.arxiv_id or arxiv_id)
+        return versions and abs(record.year - year) <= TITLE_YEARS_APART_FOR_VERSIONS
+
+    def _title_key(self, record: PaperRecord) -> str:
+        key = self._title_keys.get(id(record))
+        if key is None:
+            key = self._title_keys[id(record)] = title_key(record.title)
+        return key
+
+    def find(self, record: PaperRecord) -> tuple[object, str, list[str]]:
+        """The paper a record describes (a pk or a Target), how it was found, and notes."""
+        found, how, notes = None, "", []
+        for name in IDENTIFIERS:
+            value = getattr(record, name)
+            ref = self.index[name].get(value) if value else None
+            if ref is None:
+                continue
+            if found is None:
+                found, how = ref, IDENTIFIER_LABELS[name]
+            elif self._ref(ref) != self._ref(found):
+                notes.append(
+                    f"its {IDENTIFIER_LABELS[name]} {value} belongs to another paper; "
+                    "the two were not merged"
+                )
+        if found is not None:
+            return found, how, notes
+        for doi in record.related_dois:
+            ref = self.index["doi"].get(doi)
+            if ref is not None:
+                return ref, f"related DOI {doi}", notes
+        key = self._title_key(record)
+        for ref in self.titles.get(key, ()) if key else ():
+            if self._title_match(record, ref):
+                return ref, "title and year", notes
+        return None, "", notes
+
+    # -- people and organizations ---------------------------------------------------------
+
+    def _person_for(self, author: AuthorRecord) -> int | None:
+        for name in ("orcid", "semantic_scholar_id", "openalex_id"):
+            value = getattr(author, name)
+            if value and value in self.people_by_id[name]:
+                return self.people_by_id[name][value]
+        person_id = self.people_by_name.get(name_key(author.name))
+        if person_id:
+            return person_id
+        if self.person is not None:
+            family = name_key(author.name).rpartition(" ")[2]
+            if family in self.person_families and any(
+                names_compatible(author.name, spelling) for spelling in self.person_spellings
+            ):
+                return self.person.pk
+        return None
+
+    def _organization_for(self, name: str, ror_id: str) -> int:
+        if ror_id and ror_id in self.org_by_ror:
+            return self.org_by_ror[ror_id]
+        key = fold(name)
+        if key in self.org_by_name:
+            return self.org_by_name[key]
+        base = slugify(name)[:200].strip("-") or "organization"
+        slug, number = base, 2
+        while slug in self.org_slugs:
+            slug, number = f"{base}-{number}", number + 1
+        organization = Organization.objects.create(
+            name=name, slug=slug, ror_id=ror_id, is_published=self.publish
+        )
+        self.organizations_created += 1
+        self.org_slugs.add(slug)
+        self.org_names[organization.pk] = name
+        self.org_by_name[key] = organization.pk
+        if ror_id:
+            self.org_by_ror[ror_id] = organization.pk
+        return organization.pk
+
+    def _author_rows(self, record: PaperRecord) -> list[AuthorRow]:
+        return [
+            AuthorRow(
+                name=author.name,
+                person_id=self._person_for(author),
+                affiliation_ids=self._affiliation_ids(author) if author.affiliations else [],
+                is_corresponding=author.is_corresponding,
+            )
+            for author in record.authors
+        ]
+
+    def _affiliation_ids(self, author: AuthorRecord) -> list[int]:
+        return list(
+            dict.fromkeys(
+                self._organization_for(aff.name, aff.ror_id) for aff in author.affiliations
+            )
+        )
+
+    # -- loading the rows a batch touches -------------------------------------------------
+
+    def _load_targets(self, pks):
+        pks = [pk for pk in pks if pk not in self._targets]
+        if not pks:
+            return
+        for pub in Publication.objects.filter(pk__in=pks):
+            self._targets[pub.pk] = Target(pub=pub, is_new=False)
+        rows = {}
+        for row_id, pub_id, name, person_id, corresponding in (
+            Authorship.objects.filter(publication_id__in=pks)
+            .order_by("publication_id", "position")
+            .values_list("id", "publication_id", "name", "person_id", "is_corresponding")
+        ):
+            row = AuthorRow(name, person_id, [], corresponding, id=row_id)
+            self._targets[pub_id].authors.append(row)
+            rows[row_id] = row
+        through = Authorship.affiliations.through
+        for authorship_id, organization_id in through.objects.filter(
+            authorship__publication_id__in=pks
+        ).values_list("authorship_id", "organization_id"):
+            rows[authorship_id].affiliation_ids.append(organization_id)
+
+    # -- merging --------------------------------------------------------------------------
+
+    def merge(self, records: list[PaperRecord]) -> list[Outcome]:
+        """Merge a batch of valid records and write the result. One outcome per record."""
+        found = [self.find(record) for record in records]
+        self._load_targets({ref for ref, _, _ in found if isinstance(ref, int)})
+        outcomes = []
+        for record, (ref, how, notes) in zip(records, found, strict=True):
+            if ref is None:
+                # An earlier record of this batch may have created the paper.
+                ref, how, notes = self.find(record)
+            outcomes.append(self._merge_one(record, ref, how, notes))
+        self._write()
+        return outcomes
+
+    def _merge_one(self, record: PaperRecord, ref, how: str, notes: list[str]) -> Outcome:
+        if ref is None:
+            target = self._create(record)
+            outcome = Outcome("created", record, target, notes=notes)
+            if self.collect_changes:
+                outcome.changes = self._creation_changes(target)
+        else:
+            target = ref if isinstance(ref, Target) else self._targets[ref]
+            self._add_to_batch(target)
+            changes = self._update(target, record, notes)
+            outcome = Outcome("updated" if changes else "unchanged", record, target, changes, notes)
+            if how and how not in IDENTIFIER_LABELS.values() and changes:
+                notes.append(f"merged with “{target.pub.title}” by {how}")
+        self._check_person(target, notes)
+        return outcome
+
+    def _check_person(self, target: Target, notes: list[str]):
+        if (
+            self.person is not None
+            and target.authors
+            and not any(row.person_id == self.person.pk for row in target.authors)
+        ):
+            notes.append(f"{self.person.name} is not among the authors of this paper")
+
+    def _slug(self, record: PaperRecord) -> str:
+        title = record.title
+        if title.isascii():  # what slugify does, without its Unicode normalization
+            base = _SLUG_DASHES.sub("-", _SLUG_DROP.sub("", title.lower())).strip("-_")
+        else:
+            base = slugify(title)
+        base = base[:80].strip("-") or "paper"
+        candidates = [base]
+        if record.year:
+            candidates.append(f"{base}-{record.year}")
+        for slug in candidates:
+            if slug not in self.slugs:
+                break
+        else:
+            number = 2
+            while f"{base}-{number}" in self.slugs:
+                number += 1
+            slug = f"{base}-{number}"
+        self.slugs.add(slug)
+        return slug
+
+    def _source_entry(self, record: PaperRecord) -> dict:
+        return {"location": str(record.location), "record": record.raw}
+
+    def _create(self, record: PaperRecord) -> Target:
+        values = {name: getattr(record, name) for name in (*TEXT_FIELDS, *IDENTIFIERS)}
+        pub = NewPublication(
+            **values,
+            slug=self._slug(record),
+            kind=record.kind or Publication.Kind.OTHER,
+            published_on=record.published_on,
+            date_precision=record.date_precision or Publication.DatePrecision.DAY,
+            arxiv_version=record.arxiv_version,
+            arxiv_categories=list(record.categories),
+            keywords=list(record.keywords),
+            has_more_authors=record.has_more_authors,
+            citation_count=record.citation_count,
+            citation_count_as_of=self.today if record.citation_count is not None else None,
+            citation_source=CITATION_SOURCES.get(record.source_format, "")
+            if record.citation_count is not None
+            else "",
+            citations_by_year=dict(record.citations_by_year),
+            is_published=self.publish,
+            source_record={
+                record.source_format: self._source_entry(record),
+                "authors_from": record.source_format,
+            },
+        )
+        target = Target(pub=pub, is_new=True, authors=self._author_rows(record))
+        target.authors_replaced = True
+        self._index(target, self._title_key(record))
+        self._add_to_batch(target)
+        return target
+
+    def _add_to_batch(self, target: Target):
+        if id(target) not in self._batch_ids:
+            self._batch_ids.add(id(target))
+            self._batch.append(target)
+
+    def _index(self, target: Target, key: str):
+        pub = target.pub
+        for name in IDENTIFIERS:
+            value = getattr(pub, name)
+            if value and value not in self.index[name]:
+                self.index[name][value] = target
+                target.keys.append((name, value))
+        if key and target not in self.titles.get(key, []):
+            self.titles.setdefault(key, []).append(target)
+            target.keys.append(("title", key))
+
+    def _creation_changes(self, target: Target) -> list[FieldChange]:
+        pub = target.pub
+        changes = [
+            FieldChange(name, "", getattr(pub, name))
+            for name in (
+                "title",
+                "kind",
+                "published_on",
+                *IDENTIFIERS,
+                "venue",
+                "volume",
+                "issue",
+                "pages",
+                "publisher",
+                "url",
+                "pdf_url",
+            )
+            if getattr(pub, name)
+        ]
+        if target.authors:
+            changes.append(
+                FieldChange("authors", "", "; ".join(row.name for row in target.authors))
+            )
+        if pub.abstract:
+            changes.append(FieldChange("abstract", "", _shorten(pub.abstract)))
+        return changes
+
+    def _update(self, target: Target, record: PaperRecord, notes: list[str]) -> list[FieldChange]:
+        pub, changes = target.pub, []
+        edited = set() if self.overwrite else set(pub.edited_fields or ())
+
+        def assign(name, value):
+            old = getattr(pub, name)
+            if old != value:
+                setattr(pub, name, value)
+                changes.append(FieldChange(name, old, value))
+                target.dirty.add(name)
+
+        # Identifiers: add what is missing, never take one another paper holds.
+        for name in IDENTIFIERS:
+            value, current = getattr(record, name), getattr(pub, name)
+            if not value or value == (current.lower() if name == "doi" else current):
+                continue
+            owner = self.index[name].get(value)
+            if owner is not None and self._ref(owner) != self._ref(target):
+                notes.append(
+                    f"{IDENTIFIER_LABELS[name]} {value} belongs to another paper; not copied"
+                )
+                continue
+            replace_preprint_doi = (
+                name == "doi"
+                and current
+                and is_preprint_doi(current.lower())
+                and not is_preprint_doi(value)
+                and record.kind in PUBLISHED_KINDS
+            )
+            if name in edited:
+                continue
+            if not current or replace_preprint_doi or self.overwrite:
+                if replace_preprint_doi:
+                    previous = pub.source_record.setdefault("previous_dois", [])
+                    if current not in previous:
+                        previous.append(current)
+                assign(name, value)
+                self.index[name].setdefault(value, target)
+                target.keys.append((name, value))
+        if (
+            record.arxiv_version
+            and record.arxiv_id == pub.arxiv_id
+            and (pub.arxiv_version or 0) < record.arxiv_version
+        ):
+            assign("arxiv_version", record.arxiv_version)
+
+        # Kind: from less to more specific (a preprint becomes the published paper).
+        published_version_arrived = False
+        if (
+            record.kind
+            and record.kind != pub.kind
+            and "kind" not in edited
+            and (self.overwrite or kind_rank(record.kind) > kind_rank(pub.kind))
+        ):
+            published_version_arrived = (
+                pub.kind == Publication.Kind.PREPRINT and record.kind in PUBLISHED_KINDS
+            )
+            assign("kind", record.kind)
+
+        # Date: fill, follow the published version, or gain precision in the same year.
+        if record.published_on and "published_on" not in edited:
+            finer = (
+                pub.published_on is not None
+                and pub.published_on.year == record.published_on.year
+                and PRECISION_RANK[record.date_precision] > PRECISION_RANK[pub.date_precision]
+                and (
+                    pub.date_precision == "year"
+                    or pub.published_on.month == record.published_on.month
+                )
+            )
+            if pub.published_on is None or finer or published_version_arrived or self.overwrite:
+                assign("published_on", record.published_on)
+                assign("date_precision", record.date_precision)
+
+        for name in TEXT_FIELDS:
+            value = getattr(record, name)
+            if value and name not in edited:
+                current = getattr(pub, name)
+                if not current or (self.overwrite and current != value):
+                    assign(name, value)
+        for name, value in (("keywords", record.keywords), ("arxiv_categories", record.categories)):
+            if value and name not in edited and (not getattr(pub, name) or self.overwrite):
+                assign(name, list(value))
+
+        # Citations: counts grow; a source may correct its own figure.
+        count = record.citation_count
+        source = CITATION_SOURCES.get(record.source_format, record.source_format)
+        if (
+            count is not None
+            and "citation_count" not in edited
+            and count != pub.citation_count
+            and (
+                pub.citation_count is None
+                or count > pub.citation_count
+                or pub.citation_source == source
+                or self.overwrite
+            )
+        ):
+            assign("citation_count", count)
+            assign("citation_count_as_of", self.today)
+            assign("citation_source", source)
+        if record.citations_by_year and "citations_by_year" not in edited:
+            merged = {**(pub.citations_by_year or {}), **record.citations_by_year}
+            assign("citations_by_year", dict(sorted(merged.items())))
+
+        self._merge_authors(target, record, changes, edited, notes)
+
+        if changes:
+            pub.source_record[record.source_format] = self._source_entry(record)
+            target.dirty.add("source_record")
+            self._reindex_facts(target)
+        return changes
+
+    def _reindex_facts(self, target: Target):
+        pub = target.pub
+        if pub.pk:
+            self.facts[pub.pk] = (
+                pub.published_on.year if pub.published_on else None,
+                pub.kind,
+                pub.doi.lower(),
+                pub.arxiv_id,
+            )
+
+    def _merge_authors(self, target, record, changes, edited, notes):
+        pub, new = target.pub, record.authors
+        if not new or "authors" in edited:
+            return
+        old = target.authors
+        rank_new = AUTHOR_SOURCE_RANK.get(record.source_format, 0)
+        rank_old = AUTHOR_SOURCE_RANK.get(pub.source_record.get("authors_from", ""), 0)
+        same_people = len(old) == len(new) and all(
+            names_compatible(row.name, author.name) or fold(row.name) == fold(author.name)
+            for row, author in zip(old, new, strict=True)
+        )
+        if old and same_people:
+            self._enrich_authors(target, record, changes, better=rank_new > rank_old)
+            return
+        completes = pub.has_more_authors and not record.has_more_authors and len(new) >= len(old)
+        if old and not (self.overwrite or rank_new > rank_old or completes):
+            if [row.name for row in old] != [author.name for author in new]:
+                notes.append(
+                    f"kept the existing author list ({len(old)} authors, from "
+                    f"{pub.source_record.get('authors_from') or 'an editor'}) over this "
+                    f"record's ({len(new)} authors)"
+                )
+            return
+        rows = self._author_rows(record)
+        for row in rows:
+            if row.person_id is None:
+                # Keep a link an editor made, when the same person is in the new list.
+                match = next(
+                    (o for o in old if o.person_id and names_compatible(o.name, row.name)), None
+                )
+                if match is not None:
+                    row.person_id = match.person_id
+        changes.append(
+            FieldChange(
+                "authors",
+                "; ".join(row.name for row in old),
+                "; ".join(row.name for row in rows),
+            )
+        )
+        target.authors, target.authors_replaced = rows, True
+        pub.source_record["authors_from"] = record.source_format
+        if pub.has_more_authors != record.has_more_authors:
+            pub.has_more_authors = record.has_more_authors
+            target.dirty.add("has_more_authors")
+
+    def _enrich_authors(self, target, record, changes, *, better):
+        upgraded = False
+        for position, (row, author) in enumerate(
+            zip(target.authors, record.authors, strict=True), 1
+        ):
+            if row.person_id is None:
+                person_id = self._person_for(author)
+                if person_id:
+                    row.person_id, row.dirty = person_id, True
+                    changes.append(
+                        FieldChange(
+                            f"author {position} profile",
+                            "",
+                            self.person_names.get(person_id, person_id),
+                        )
+                    )
+            if not row.affiliation_ids and author.affiliations:
+                row.affiliation_ids = self._affiliation_ids(author)
+                row.dirty = row.new_affiliations = True
+                changes.append(
+                    FieldChange(
+                        f"author {position} affiliations",
+                        "",
+                        "; ".join(self.org_names.get(pk, "") for pk in row.affiliation_ids),
+                    )
+                )
+            if better and author.name != row.name and len(author.name) > len(row.name):
+                # "E. Duflo" from a weaker source becomes "Esther Duflo".
+                changes.append(FieldChange(f"author {position} name", row.name, author.name))
+                row.name, row.dirty, upgraded = author.name, True, True
+        if upgraded:
+            target.pub.source_record["authors_from"] = record.source_format
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _write(self):
+        batch, self._batch, self._batch_ids = self._batch, [], set()
+        self._title_keys = {}
+        now = timezone.now()
+        new = [target for target in batch if target.is_new and target.pub.pk is None]
+        if new:
+            for target in new:
+                target.pub.created_at = target.pub.updated_at = now
+            fields = [f for f in Publication._meta.concrete_fields if not f.primary_key]
+            insert_rows(
+                Publication,
+                fields,
+                ([getattr(target.pub, field.attname) for field in fields] for target in new),
+            )
+            slugs = {target.pub.slug: target for target in new}
+            keys = list(slugs)
+            for start in range(0, len(keys), 500):
+                for slug, pk in Publication.objects.filter(
+                    slug__in=keys[start : start + 500]
+                ).values_list("slug", "pk"):
+                    slugs[slug].pub.pk = pk
+        for target in batch:
+            if not target.is_new and target.dirty:
+                target.pub.save(update_fields=[*sorted(target.dirty), "updated_at"])
+            target.dirty = set()
+
+        replaced = [target for target in batch if target.authors_replaced]
+        stale = [target.pub.pk for target in replaced if not target.is_new]
+        if stale:
+            Authorship.objects.filter(publication_id__in=stale).delete()
+        rows = [
+            (target.pub.pk, position, row.name, row.person_id, False, row.is_corresponding)
+            for target in replaced
+            for position, row in enumerate(target.authors, start=1)
+        ]
+        if rows:
+            insert_rows(
+                Authorship,
+                [Authorship._meta.get_field(name) for name in AUTHORSHIP_COLUMNS],
+                rows,
+                prepared=True,
+            )
+            with_affiliations = [
+                target for target in replaced if any(row.affiliation_ids for row in target.authors)
+            ]
+            if with_affiliations:
+                ids = {
+                    (pub_id, position): pk
+                    for pk, pub_id, position in Authorship.objects.filter(
+                        publication_id__in=[target.pub.pk for target in with_affiliations]
+                    ).values_list("pk", "publication_id", "position")
+                }
+                for target in with_affiliations:
+                    for position, row in enumerate(target.authors, start=1):
+                        row.id = ids[(target.pub.pk, position)]
+                        row.new_affiliations = bool(row.affiliation_ids)
+            for target in replaced:
+                target.authors_replaced = False
+                for row in target.authors:
+                    row.dirty = False
+
+        changed_rows = [row for target in batch for row in target.authors if row.dirty]
+        if changed_rows:
+            objects = [
+                Authorship(id=row.id, name=row.name, person_id=row.person_id)
+                for row in changed_rows
+            ]
+            Authorship.objects.bulk_update(objects, ["name", "person"], batch_size=500)
+        through = Authorship.affiliations.through
+        links = [
+            through(authorship_id=row.id, organization_id=organization_id)
+            for target in batch
+            for row in target.authors
+            if row.new_affiliations
+            for organization_id in row.affiliation_ids
+        ]
+        if links:
+            through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+        for target in batch:
+            for row in target.authors:
+                row.dirty = row.new_affiliations = False
+            # From now on the index points at the row's id, so the batch can be freed.
+            for name, value in target.keys:
+                if name == "title":
+                    refs = self.titles[value]
+                    refs[refs.index(target)] = target.pub.pk
+                else:
+                    self.index[name][value] = target.pub.pk
+            target.keys = []
+            self._reindex_facts(target)
+        self._targets.clear()
+
+
+AUTHORSHIP_COLUMNS = (
+    "publication",
+    "position",
+    "name",
+    "person",
+    "is_equal_contribution",
+    "is_corresponding",
+)
+
+
+def insert_rows(model, fields, rows, *, prepared=False, batch_size=500):
+    """Multi-row INSERTs straight through the cursor.
+
+    ``bulk_create`` spends most of an import compiling SQL and adapting each value of
+    each row; a new paper's values need no such work except dates and JSON, prepared
+    here per field type. ``prepared`` rows hold only plain values (str, int, bool, None).
+    """
+    ops = connection.ops
+    table = ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    adapters = []  # (index, adapt) for the values that need adapting
+    for index, model_field in enumerate(fields):
+        internal = model_field.get_internal_type()
+        if prepared or internal in PLAIN_TYPES:
+            continue
+        if internal == "DateField":
+            adapters.append((index, ops.adapt_datefield_value))
+        elif internal == "DateTimeField":
+            adapters.append((index, ops.adapt_datetimefield_value))
+        elif internal == "JSONField":
+            adapters.append((index, partial(ops.adapt_json_value, encoder=model_field.encoder)))
+        else:
+            adapters.append((index, partial(model_field.get_db_prep_save, connection=connection)))
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, min(batch_size, 30000 // len(fields)))
+    chunk: list = []
+    with connection.cursor() as cursor:
+
+        def flush():
+            values = ", ".join([row_sql] * (len(chunk) // len(fields)))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"
+            cursor.execute(sql, chunk)
+
+        count = 0
+        for row in rows:
+            if adapters:
+                row = list(row)
+                for index, adapt in adapters:
+                    if row[index] is not None:
+                        row[index] = adapt(row[index])
+            chunk.extend(row)
+            count += 1
+            if count == per_statement:
+                flush()
+                chunk, count = [], 0
+        if chunk:
+            flush()
+
+
+PLAIN_TYPES = {
+    "CharField",
+    "TextField",
+    "SlugField",
+    "URLField",
+    "EmailField",
+    "BooleanField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "BigIntegerField",
+    "ForeignKey",
+}
+
+
+def _shorten(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

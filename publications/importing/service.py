@@ -1,0 +1,390 @@
+"""``import_papers``: the one function the command and the admin page call.
+
+parse → validate → merge, in one transaction. All or nothing by default: one invalid
+record (or unusable input) and nothing is written. ``skip_invalid`` writes the valid
+records and lists the others. ``dry_run`` does everything, reports what would change
+field by field, and rolls back. Every call is recorded as an ``ImportRun``.
+"""
+
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from profiles.models import Organization
+
+from ..models import Authorship, ImportRun, Publication
+from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
+from .detect import FORMATS, Inspected, Source, detect_json, inspect
+from .merge import Merger, Outcome
+from .records import InputError, Location, PaperRecord, RecordProblem
+
+BATCH_SIZE = 1000
+MAX_STORED_MESSAGES = 1000
+JSON_PARSERS = {
+    "semantic_scholar": semantic_scholar.parse,
+    "openalex": openalex.parse,
+    "crossref": crossref.parse,
+    "csl_json": csl_json.parse,
+    "orcid": orcid.parse,
+}
+# Field limits come from the model, so they cannot drift from it.
+_PUBLICATION_LIMITS = {
+    name: Publication._meta.get_field(name).max_length
+    for name in (
+        "title",
+        "venue",
+        "volume",
+        "issue",
+        "pages",
+        "publisher",
+        "journal_ref",
+        "note",
+        "doi",
+        "arxiv_id",
+        "semantic_scholar_id",
+        "openalex_id",
+        "url",
+        "pdf_url",
+        "code_url",
+        "arxiv_primary_category",
+    )
+}
+_AUTHOR_NAME_LIMIT = Authorship._meta.get_field("name").max_length
+_ORGANIZATION_NAME_LIMIT = Organization._meta.get_field("name").max_length
+_ROR_LIMIT = Organization._meta.get_field("ror_id").max_length
+
+
+class _Rollback(Exception):
+    pass
+
+
+@dataclass
+class ImportResult:
+    """Counts are per record. ``changes`` lists what was (or, in a dry run, would be)
+    created or changed; ``errors`` what stopped records or inputs."""
+
+    dry_run: bool = False
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+    errors: list[dict] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+    formats: list[str] = field(default_factory=list)
+    organizations_created: int = 0
+    written: bool = False
+    run: ImportRun | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the run did what was asked (``skip_invalid`` runs may list failures)."""
+        return self.run is not None and self.run.status == ImportRun.Status.SUCCEEDED
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "dry_run": self.dry_run,
+            "written": self.written,
+            "formats": self.formats,
+            "organizations_created": self.organizations_created,
+            "changes": self.changes,
+            "import_run": self.run.pk if self.run else None,
+        }
+
+
+def _message(level: str, location, text: str) -> dict:
+    return {"level": level, "location": str(location) if location else "", "message": text}
+
+
+def validate(record: PaperRecord) -> list[str]:
+    """Why a record cannot be stored as it is; empty when it can. Nothing is truncated."""
+    problems = []
+    if not record.title:
+        problems.append("it has no title")
+    for name, limit in _PUBLICATION_LIMITS.items():
+        value = getattr(record, name)
+        if value and len(value) > limit:
+            problems.append(
+                f"{name.replace('_', ' ')} is {len(value):,} characters long; the limit is "
+                f"{limit:,} (not truncated: shorten it in the source)"
+            )
+    for position, author in enumerate(record.authors, start=1):
+        if len(author.name) > _AUTHOR_NAME_LIMIT:
+            problems.append(
+                f"author {position}'s name is {len(author.name):,} characters long; "
+                f"the limit is {_AUTHOR_NAME_LIMIT}"
+            )
+        for affiliation in author.affiliations:
+            if len(affiliation.name) > _ORGANIZATION_NAME_LIMIT:
+                problems.append(
+                    f"author {position}'s affiliation is {len(affiliation.name):,} characters "
+                    f"long; the limit is {_ORGANIZATION_NAME_LIMIT}"
+                )
+            if len(affiliation.ror_id) > _ROR_LIMIT:
+                problems.append(f"author {position}'s ROR id “{affiliation.ror_id}” is too long")
+    if len(record.authors) > 32767:
+        problems.append("it has more authors than can be stored")
+    return problems
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts bytes read, for the progress bar."""
+
+    def __init__(self, raw):
+        self.raw, self.count = raw, 0
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        data = self.raw.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+    def close(self):
+        self.raw.close()
+        super().close()
+
+
+def _records(source: Source, inspected: Inspected, reader: _CountingReader) -> Iterator:
+    fmt = inspected.format
+    if fmt in {"bibtex", "ris"}:
+        text = io.TextIOWrapper(
+            io.BufferedReader(reader), encoding=inspected.encoding, errors="replace"
+        )
+        parse = bibtex.parse if fmt == "bibtex" else ris.parse
+        yield from parse(text, source.name)
+        return
+    if fmt == "arxiv":
+        yield from arxiv.parse(io.BufferedReader(reader), source.name)
+        return
+    if fmt == "json" or fmt in JSON_PARSERS:
+        text = io.TextIOWrapper(
+            io.BufferedReader(reader), encoding=inspected.encoding, errors="replace"
+        )
+        try:
+            data = json.load(text)
+        except json.JSONDecodeError as error:
+            raise InputError(
+                f"malformed JSON: {error.msg} (column {error.colno})",
+                source=source.name,
+                line=error.lineno,
+            ) from None
+        flavour = detect_json(data, source.name)
+        if fmt == "json":
+            fmt = inspected.format = flavour
+        yield from JSON_PARSERS[fmt](data, source.name)
+        return
+    raise InputError(f"unknown format “{fmt}”", source=source.name)
+
+
+def _checksum(inspected: list[Inspected]) -> str:
+    if len(inspected) == 1:
+        return inspected[0].checksum
+    digest = hashlib.sha256()
+    for item in inspected:
+        digest.update(item.checksum.encode())
+    return digest.hexdigest()
+
+
+def _change_entry(outcome: Outcome) -> dict:
+    pub = outcome.target.pub
+    return {
+        "action": outcome.action,
+        "title": pub.title,
+        "location": str(outcome.record.location),
+        "publication": pub.pk,
+        "fields": [
+            {"field": change.field, "old": _display(change.old), "new": _display(change.new)}
+            for change in outcome.changes
+        ],
+    }
+
+
+def _display(value) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {item}" for key, item in value.items())
+    return str(value)
+
+
+def import_papers(
+    sources: list[Source],
+    *,
+    user=None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    overwrite: bool = False,
+    publish: bool = False,
+    person=None,
+    problems: list[RecordProblem] | None = None,
+    label: str = "",
+    progress: Callable[[int, float], None] | None = None,
+    collect_changes: bool | None = None,
+) -> ImportResult:
+    """Import papers from ``sources``; see the module docstring for the contract.
+
+    ``problems`` are failures found before parsing (e.g. an arXiv id the API does not
+    know); they count as failed records. ``progress(records_done, fraction)`` is called
+    as the input is read. ``collect_changes`` (default: only for dry runs) fills
+    ``result.changes`` with a field-by-field account.
+    """
+    result = ImportResult(dry_run=dry_run)
+    collect = dry_run if collect_changes is None else collect_changes
+    inspected: list[tuple[Source, Inspected]] = []
+    input_errors = 0
+    for problem in problems or []:
+        result.failed += 1
+        result.errors.append(_message("error", problem.location, problem.message))
+    for source in sources:
+        try:
+            inspected.append((source, inspect(source)))
+        except InputError as error:
+            input_errors += 1
+            result.failed += 1
+            result.errors.append(
+                _message("error", Location(error.source, error.line), error.message)
+            )
+        except OSError as error:
+            input_errors += 1
+            result.failed += 1
+            result.errors.append(
+                _message("error", Location(source.name), f"cannot read: {error.strerror}")
+            )
+
+    options = {
+        "dry_run": dry_run,
+        "skip_invalid": skip_invalid,
+        "overwrite": overwrite,
+        "publish": publish,
+        "person": person.slug if person is not None else None,
+        "formats": sorted({source.format for source in sources if source.format}),
+    }
+    run = ImportRun.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        source=_clip(label or ", ".join(source.name for source in sources), 1000),
+        checksum=_checksum([item for _, item in inspected]) if inspected else "",
+        options=options,
+        is_dry_run=dry_run,
+    )
+    result.run = run
+    total_bytes = sum(item.size for _, item in inspected) or 1
+    bytes_before = 0
+    done = 0
+    try:
+        with transaction.atomic():
+            merger = Merger(
+                overwrite=overwrite, publish=publish, person=person, collect_changes=collect
+            )
+            for source, info in inspected:
+                reader = _CountingReader(source.open())
+                batch: list[PaperRecord] = []
+                found = 0
+                try:
+                    for item in _records(source, info, reader):
+                        found += 1
+                        if isinstance(item, RecordProblem):
+                            if item.skip:
+                                result.skipped += 1
+                                result.warnings.append(
+                                    _message("warning", item.location, item.message)
+                                )
+                            else:
+                                result.failed += 1
+                                result.errors.append(_message("error", item.location, item.message))
+                            continue
+                        invalid = validate(item)
+                        if invalid:
+                            result.failed += 1
+                            result.errors.append(
+                                _message("error", item.location, "; ".join(invalid))
+                            )
+                            continue
+                        for warning in item.warnings:
+                            result.warnings.append(_message("warning", item.location, warning))
+                        batch.append(item)
+                        if len(batch) >= BATCH_SIZE:
+                            done += _merge(merger, batch, result, collect)
+                            batch = []
+                            if progress:
+                                progress(done, (bytes_before + reader.count) / total_bytes)
+                    if batch:
+                        done += _merge(merger, batch, result, collect)
+                    if found == 0:
+                        raise InputError("no papers found in this input", source=source.name)
+                except InputError as error:
+                    input_errors += 1
+                    result.failed += 1
+                    location = Location(error.source or source.name, error.line)
+                    result.errors.append(_message("error", location, error.message))
+                finally:
+                    reader.close()
+                bytes_before += info.size
+                if info.format not in result.formats:
+                    result.formats.append(info.format)
+                for note in info.notes:
+                    result.warnings.append(_message("warning", Location(source.name), note))
+                if progress:
+                    progress(done, bytes_before / total_bytes)
+            result.organizations_created = merger.organizations_created
+            if result.errors and not skip_invalid:
+                raise _Rollback
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                result.written = True
+    except _Rollback:
+        # Nothing was written: the valid records were not imported either.
+        result.skipped += result.created + result.updated + result.unchanged
+        result.created = result.updated = result.unchanged = 0
+        result.organizations_created = 0
+        result.changes = []
+        result.errors.append(
+            _message("error", "", "nothing was written: fix the errors above, or use skip-invalid")
+        )
+
+    # skip-invalid tolerates bad records, not an input that could not be read at all.
+    fatal = bool(result.errors) and (not skip_invalid or input_errors > 0)
+    run.format = _clip("+".join(result.formats) or "+".join(options["formats"]), 30)
+    run.status = ImportRun.Status.FAILED if fatal else ImportRun.Status.SUCCEEDED
+    run.finished_at = timezone.now()
+    run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
+    run.skipped, run.failed = result.skipped, result.failed
+    run.messages = (result.errors + result.warnings)[:MAX_STORED_MESSAGES]
+    run.save()
+    return result
+
+
+def _merge(merger: Merger, batch: list[PaperRecord], result: ImportResult, collect: bool) -> int:
+    for outcome in merger.merge(batch):
+        setattr(result, outcome.action, getattr(result, outcome.action) + 1)
+        for note in outcome.notes:
+            result.warnings.append(_message("warning", outcome.record.location, note))
+        if collect and outcome.action != "unchanged":
+            result.changes.append(_change_entry(outcome))
+    return len(batch)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_formats() -> str:
+    return ", ".join(f"{key} ({label})" for key, label in FORMATS.items())

@@ -1,0 +1,270 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from core.models import PublicModel, PublicQuerySet
+from profiles.models import Organization, Person
+
+from .arxiv_taxonomy import category_name, short_code
+
+
+class Topic(PublicModel):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, help_text="Markdown. A short summary of the topic.")
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("topics:detail", kwargs={"slug": self.slug})
+
+
+class PublicationQuerySet(PublicQuerySet):
+    def _authorships(self):
+        return Prefetch(
+            "authorships",
+            queryset=Authorship.objects.select_related("person").prefetch_related("affiliations"),
+        )
+
+    def for_listing(self):
+        """Paper lists: authors (with people and affiliations) and institutions prefetched,
+        a fixed number of queries whatever the number of rows."""
+        return self.prefetch_related(self._authorships(), "organizations")
+
+    def for_detail(self):
+        """The paper page: everything the list needs, plus topics."""
+        return self.for_listing().prefetch_related("topics")
+
+    def for_citation(self):
+        """Exports (BibTeX, RIS, CSL-JSON) and feeds: the authors in order, in one extra
+        query whatever the number of papers."""
+        return self.prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("person"))
+        )
+
+
+class Publication(PublicModel):
+    class Kind(models.TextChoices):
+        JOURNAL_ARTICLE = "journal_article", "Journal article"
+        CONFERENCE_PAPER = "conference_paper", "Conference paper"
+        PREPRINT = "preprint", "Preprint"
+        REPORT = "report", "Report"
+        THESIS = "thesis", "Thesis"
+        BOOK = "book", "Book"
+        CHAPTER = "chapter", "Book chapter"
+        POST = "post", "Blog or forum post"
+        OTHER = "other", "Other"
+
+    class DatePrecision(models.TextChoices):
+        YEAR = "year", "Year"
+        MONTH = "month", "Month"
+        DAY = "day", "Day"
+
+    slug = models.SlugField(max_length=255, unique=True)
+    title = models.CharField(max_length=1000)
+    abstract = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.PREPRINT)
+    published_on = models.DateField(
+        "publication date",
+        null=True,
+        blank=True,
+        help_text="For a year or month only, pick its first day and set the precision.",
+    )
+    date_precision = models.CharField(
+        max_length=5, choices=DatePrecision, default=DatePrecision.DAY
+    )
+    venue = models.CharField(max_length=500, blank=True, help_text="Journal or conference.")
+    volume = models.CharField(max_length=50, blank=True)
+    issue = models.CharField(max_length=50, blank=True)
+    pages = models.CharField(max_length=50, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    journal_ref = models.CharField("journal reference", max_length=500, blank=True)
+    note = models.CharField(max_length=1000, blank=True, help_text="e.g. arXiv comment.")
+    keywords = models.JSONField(default=list, blank=True)
+
+    doi = models.CharField("DOI", max_length=255, blank=True, help_text="e.g. 10.1000/xyz123")
+    arxiv_id = models.CharField(
+        "arXiv id", max_length=40, blank=True, help_text="Without version, e.g. 2401.05566."
+    )
+    arxiv_version = models.PositiveSmallIntegerField("arXiv version", null=True, blank=True)
+    semantic_scholar_id = models.CharField("Semantic Scholar id", max_length=40, blank=True)
+    openalex_id = models.CharField("OpenAlex id", max_length=40, blank=True)
+
+    url = models.URLField(max_length=1000, blank=True)
+    pdf_url = models.URLField("PDF URL", max_length=1000, blank=True)
+    code_url = models.URLField("code URL", max_length=1000, blank=True)
+
+    arxiv_primary_category = models.CharField(
+        "arXiv primary category", max_length=20, blank=True, help_text="e.g. cs.LG"
+    )
+    arxiv_categories = models.JSONField(
+        "other arXiv categories", default=list, blank=True, help_text='e.g. ["cs.AI", "cs.CL"]'
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="publications")
+    organizations = models.ManyToManyField(
+        Organization,
+        blank=True,
+        related_name="publications",
+        verbose_name="institutions",
+        help_text="Institutions of the paper as a whole, when per-author affiliations "
+        "are not known.",
+    )
+    has_more_authors = models.BooleanField(
+        "author list incomplete",
+        default=False,
+        help_text="Tick when the source lists only the first authors (“et al.”).",
+    )
+
+    citation_count = models.PositiveIntegerField(null=True, blank=True)
+    citation_count_as_of = models.DateField("citations counted on", null=True, blank=True)
+    citation_source = models.CharField(max_length=100, blank=True)
+    citations_by_year = models.JSONField(
+        default=dict, blank=True, help_text='Citations received per year, e.g. {"2024": 31}.'
+    )
+
+    is_featured = models.BooleanField("featured", default=False)
+    source_record = models.JSONField(
+        default=dict, blank=True, help_text="The raw record this paper was imported from."
+    )
+    edited_fields = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Fields an editor changed by hand; imports leave them alone.",
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        indexes = [
+            models.Index(fields=["is_published", "-published_on"], name="pub_published_date"),
+            models.Index(fields=["arxiv_primary_category"], name="pub_primary_category"),
+            models.Index(fields=["kind"], name="pub_kind"),
+            models.Index(fields=["-citation_count"], name="pub_citation_count"),
+            models.Index(fields=["venue"], name="pub_venue"),
+            models.Index(fields=["title"], name="pub_title"),
+            models.Index(fields=["is_featured"], name="pub_featured"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("doi"),
+                condition=~Q(doi=""),
+                name="publication_unique_doi",
+                violation_error_message="Another paper already has this DOI.",
+            ),
+            models.UniqueConstraint(
+                fields=["arxiv_id"], condition=~Q(arxiv_id=""), name="publication_unique_arxiv_id"
+            ),
+            models.UniqueConstraint(
+                fields=["semantic_scholar_id"],
+                condition=~Q(semantic_scholar_id=""),
+                name="publication_unique_semantic_scholar_id",
+            ),
+            models.UniqueConstraint(
+                fields=["openalex_id"],
+                condition=~Q(openalex_id=""),
+                name="publication_unique_openalex_id",
+            ),
+        ]
+
+    def __str__(self):
+        year = f" ({self.published_on.year})" if self.published_on else ""
+        return f"{self.title}{year}"
+
+    def get_absolute_url(self):
+        return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    @property
+    def year(self):
+        return self.published_on.year if self.published_on else None
+
+    @property
+    def primary_category_short(self):
+        return short_code(self.arxiv_primary_category)
+
+    @property
+    def primary_category_name(self):
+        return category_name(self.arxiv_primary_category)
+
+    @property
+    def arxiv_url(self):
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+
+class Authorship(models.Model):
+    """One author of a paper, at its position. Author order is data, kept exactly."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="authorships"
+    )
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField("name as written", max_length=300)
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authorships",
+        help_text="The profile of this author, if they have one.",
+    )
+    affiliations = models.ManyToManyField(Organization, blank=True, related_name="authorships")
+    is_equal_contribution = models.BooleanField("equal contribution", default=False)
+    is_corresponding = models.BooleanField("corresponding author", default=False)
+
+    class Meta:
+        ordering = ["publication", "position"]
+        indexes = [models.Index(fields=["person", "publication"], name="authorship_person")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "position"], name="authorship_unique_position"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.name}"
+
+
+class ImportRun(models.Model):
+    """One run of an import: who, when, what, with which options, and what came of it."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    source = models.CharField(max_length=1000, help_text="File names or online ids.")
+    format = models.CharField(max_length=30, blank=True)
+    checksum = models.CharField("SHA-256", max_length=64, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    is_dry_run = models.BooleanField("dry run", default=False)
+    status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    messages = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"Import of {self.source} at {self.started_at:%Y-%m-%d %H:%M}"

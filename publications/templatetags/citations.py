@@ -1,0 +1,77 @@
+"""Citing a paper on a page: the cite box and COinS spans.
+
+    {% load citations %}
+    {% coins paper %}       an invisible COinS span that Zotero's connector reads
+    {% cite_box paper %}    formatted reference, BibTeX to copy, RIS and CSL-JSON links
+
+Both read ``paper.authorships.all()``, which every paper queryset method prefetches,
+so a list of any length renders its spans without extra queries.
+"""
+
+from django import template
+from django.urls import reverse
+
+from .. import citations
+from ..exports import FORMATS
+
+register = template.Library()
+
+
+def _page_url(context):
+    request = context.get("request")
+    if request is None:
+        return None
+    return lambda paper: request.build_absolute_uri(paper.get_absolute_url())
+
+
+@register.simple_tag(takes_context=True)
+def coins(context, paper):
+    return citations.coins(paper, page_url=_page_url(context))
+
+
+@register.inclusion_tag("includes/cite_box.html", takes_context=True)
+def cite_box(context, paper):
+    page_url = _page_url(context)
+    return {
+        "paper": paper,
+        "reference_text": citations.formatted_citation(paper, page_url=page_url),
+        "reference_html": citations.formatted_citation_html(paper, page_url=page_url),
+        "bibtex": citations.to_bibtex([paper], page_url=page_url),
+        "downloads": [
+            {
+                "label": export.label,
+                "url": reverse("publications:cite", kwargs={"slug": paper.slug, "fmt": fmt}),
+                "extension": export.extension,
+            }
+            for fmt, export in FORMATS.items()
+        ],
+    }
+
+
+def list_query(request):
+    """The list's query string without what only lays it out (page, grouping)."""
+    params = request.GET.copy()
+    for name in ("page", "group"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
+@register.inclusion_tag("includes/list_exports.html", takes_context=True)
+def list_exports(context, export_url_name, feed_url_name, filtered=True, **kwargs):
+    """Download links (BibTeX, RIS, CSL-JSON) and the Atom feed of a list.
+
+    With ``filtered``, they carry the page's query string, so the files and the feed
+    hold exactly the filtered list. ``export_url_name`` may be empty (a list of media
+    has a feed but no citation files)."""
+    query = list_query(context["request"]) if filtered else ""
+    suffix = f"?{query}" if query else ""
+    links = []
+    if export_url_name:
+        for fmt, export in FORMATS.items():
+            url = reverse(export_url_name, kwargs={**kwargs, "fmt": fmt})
+            links.append({"label": export.label, "url": url + suffix})
+    return {
+        "links": links,
+        "feed_url": reverse(feed_url_name, kwargs=kwargs) + suffix,
+        "filtered": bool(query),
+    }

@@ -1,0 +1,420 @@
+"""Reads that combine the content apps: each page's composition in one function.
+
+Every function takes the requesting user and shows drafts only to staff
+(``visible_to``), so a page built here cannot leak an unpublished object. Each
+runs a fixed number of queries, whatever the number of rows.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from itertools import groupby
+
+from django.db.models import Count, F, Prefetch, Q
+
+from core.models import published_q
+from core.views import can_preview, visible_to
+from media_items.models import Appearance, MediaItem
+from profiles.charts import bar_chart
+from profiles.metrics import compute_metrics
+from profiles.models import Person, ProfileLink
+from publications.models import Publication, Topic
+
+from .models import SelectedWork
+
+ACTIVITY_PER_PAGE = 10
+#: Where each identifier field of a Person points, for the profile's link line.
+IDENTIFIER_LINKS = (
+    ("orcid", ProfileLink.Kind.ORCID, "ORCID", "https://orcid.org/{}"),
+    (
+        "google_scholar_id",
+        ProfileLink.Kind.GOOGLE_SCHOLAR,
+        "Google Scholar",
+        "https://scholar.google.com/citations?user={}",
+    ),
+    (
+        "semantic_scholar_id",
+        ProfileLink.Kind.SEMANTIC_SCHOLAR,
+        "Semantic Scholar",
+        "https://www.semanticscholar.org/author/{}",
+    ),
+    ("dblp_id", ProfileLink.Kind.DBLP, "DBLP", "https://dblp.org/pid/{}"),
+    ("openalex_id", None, "OpenAlex", "https://openalex.org/{}"),
+    ("arxiv_author_id", None, "arXiv", "https://arxiv.org/a/{}"),
+)
+
+
+def shown(objects, user):
+    """The objects ``user`` may see, from an already-loaded list (no query)."""
+    preview = can_preview(user)
+    return [obj for obj in objects if obj is not None and (preview or obj.is_live)]
+
+
+def published_people_with_papers(user):
+    """People with at least one visible paper, with how many (for facets and lists)."""
+    papers = Q(authorships__publication__in=visible_to(Publication.objects.all(), user))
+    return (
+        visible_to(Person.objects.all(), user)
+        .annotate(paper_count=Count("authorships__publication", filter=papers, distinct=True))
+        .filter(paper_count__gt=0)
+        .order_by("name")
+    )
+
+
+# -- home ------------------------------------------------------------------------------------
+def home_page(user, *, papers=8, media=6, people=12):
+    all_people = people_list_queryset(user)
+    featured = list(all_people.filter(is_featured=True)[:people]) or list(all_people[:people])
+    return {
+        "featured_people": featured,
+        "newest_publications": list(
+            visible_to(Publication.objects.for_listing(), user).order_by(
+                F("published_on").desc(nulls_last=True), "title"
+            )[:papers]
+        ),
+        "newest_media": list(
+            visible_to(MediaItem.objects.for_listing(), user).order_by(
+                F("published_on").desc(nulls_last=True), "title"
+            )[:media]
+        ),
+        "topics": list(topics_with_counts(user)[:12]),
+        "totals": {
+            "people": all_people.count(),
+            "papers": visible_to(Publication.objects.all(), user).count(),
+            "media": visible_to(MediaItem.objects.all(), user).count(),
+        },
+    }
+
+
+def people_list_queryset(user):
+    """People for lists, each with their visible paper and appearance counts."""
+    papers = visible_to(Publication.objects.all(), user)
+    media = visible_to(MediaItem.objects.all(), user)
+    return (
+        visible_to(Person.objects.for_listing(), user)
+        .annotate(
+            paper_count=Count(
+                "authorships__publication",
+                filter=Q(authorships__publication__in=papers),
+                distinct=True,
+            ),
+            appearance_count=Count(
+                "appearances__media_item",
+                filter=Q(appearances__media_item__in=media),
+                distinct=True,
+            ),
+        )
+        .order_by("-is_featured", "name")
+    )
+
+
+# -- profile ---------------------------------------------------------------------------------
+@dataclass
+class ActivityEntry:
+    date: date | None
+    kind: str  # "paper" or "appearance"
+    obj: object
+    role: str = ""
+    starts_page: int | None = None
+
+    @property
+    def year(self):
+        return self.date.year if self.date else None
+
+
+@dataclass
+class ActivityPage:
+    entries: list
+    number: int
+    first_number: int
+    num_pages: int
+    total: int
+    per_page: int = ACTIVITY_PER_PAGE
+
+    @property
+    def shown_until(self):
+        """How many entries the visitor has seen once this page is on screen."""
+        return min(self.number * self.per_page, self.total)
+
+    @property
+    def has_next(self):
+        return self.number < self.num_pages
+
+    @property
+    def next_number(self):
+        return self.number + 1
+
+
+def person_papers(person, user):
+    """``person``'s visible papers, newest first, with everything a paper row shows."""
+    return (
+        visible_to(Publication.objects.for_listing(), user)
+        .filter(authorships__person=person)
+        .distinct()
+        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+    )
+
+
+def person_appearances(person, user):
+    return (
+        Appearance.objects.filter(
+            person=person, media_item__in=visible_to(MediaItem.objects.all(), user)
+        )
+        .select_related("media_item__outlet")
+        .order_by(F("media_item__published_on").desc(nulls_last=True), "media_item__title", "pk")
+    )
+
+
+def activity_page(papers, appearances, *, number, per_page=ACTIVITY_PER_PAGE, cumulative=False):
+    """One page of a person's activity (papers and appearances, newest first).
+
+    ``cumulative`` gives pages 1 to ``number`` at once: what a visitor without
+    JavaScript sees after following "Load more" ``number - 1`` times. A number
+    past the end is the last page.
+    """
+    entries = [ActivityEntry(p.published_on, "paper", p) for p in papers]
+    entries += [
+        ActivityEntry(a.media_item.published_on, "appearance", a.media_item, a.get_role_display())
+        for a in appearances
+    ]
+    # Undated last; among equal dates, papers before appearances, then by title.
+    entries.sort(
+        key=lambda e: (
+            e.date is None,
+            -(e.date.toordinal() if e.date else 0),
+            e.kind,
+            str(e.obj.title).casefold(),
+        )
+    )
+    num_pages = max(1, -(-len(entries) // per_page))
+    number = min(max(1, number), num_pages)
+    first = 1 if cumulative else number
+    for index, entry in enumerate(entries):
+        # The first entry of each page is an anchor "Load more" can jump to.
+        entry.starts_page = index // per_page + 1 if index % per_page == 0 else None
+    return ActivityPage(
+        entries=entries[(first - 1) * per_page : number * per_page],
+        number=number,
+        first_number=first,
+        num_pages=num_pages,
+        total=len(entries),
+        per_page=per_page,
+    )
+
+
+def profile_links(person, links):
+    """The header's link line: the editor's links (not the e-mail, shown on its own,
+    nor the "See:" post), then identifier links the editor did not add by hand."""
+    plain = [link for link in links if not link.is_highlighted and link.kind != "email"]
+    kinds = {link.kind for link in links}
+    extra = [
+        {"label": label, "url": template.format(getattr(person, field))}
+        for field, kind, label, template in IDENTIFIER_LINKS
+        if getattr(person, field) and (kind is None or kind not in kinds)
+    ]
+    return [{"label": str(link), "url": link.url} for link in plain] + extra
+
+
+def reported_snapshots(metrics):
+    """Reported figures grouped by (source, date), newest snapshot first."""
+    metrics = sorted(
+        metrics,
+        key=lambda m: (
+            m.as_of is None,
+            -(m.as_of.toordinal() if m.as_of else 0),
+            m.source,
+            m.position,
+        ),
+    )
+    snapshots = []
+    for (source, as_of, url), rows in groupby(
+        metrics, key=lambda m: (m.source, m.as_of, m.source_url)
+    ):
+        snapshots.append({"source": source, "as_of": as_of, "url": url, "figures": list(rows)})
+    return snapshots
+
+
+def selected_work(person, user):
+    """The profile's pinned work. An entry pointing at a draft keeps only what the
+    editor wrote on the profile itself (its own title and URL), never the draft's."""
+    preview = can_preview(user)
+    rows = SelectedWork.objects.filter(person=person).select_related("publication", "media_item")
+    entries = []
+    for work in rows:
+        target = work.target
+        hidden = target is not None and not (preview or target.is_live)
+        if hidden and not work.title:
+            continue
+        shown_target = None if hidden else target
+        entries.append(
+            {
+                "title": work.display_title,
+                "link": shown_target.get_absolute_url() if shown_target else work.url,
+                "note": work.note,
+                "year": shown_target.published_on.year
+                if shown_target is not None and shown_target.published_on
+                else None,
+            }
+        )
+    return entries
+
+
+def profile_header(person, user):
+    """What the profile's header and sidebar show about ``person`` themself."""
+    affiliations = list(person.affiliations.all())
+    links = list(person.links.all())
+    return {
+        "current_affiliations": [a for a in affiliations if a.is_current],
+        "previous_affiliations": [a for a in affiliations if not a.is_current],
+        "profile_links": profile_links(person, links),
+        "highlighted_links": [link for link in links if link.is_highlighted],
+        "reported_snapshots": reported_snapshots(person.reported_metrics.all()),
+        "selected_work": selected_work(person, user),
+    }
+
+
+def profile_metrics(person, papers):
+    metrics = compute_metrics(person, papers)
+    return {
+        "metrics": metrics,
+        "citations_chart": bar_chart(
+            metrics.citations_per_year,
+            slug="citations-per-year",
+            title="Citations per year",
+            unit="citation",
+            unit_plural="citations",
+        ),
+        "papers_chart": bar_chart(
+            metrics.papers_per_year,
+            slug="papers-per-year",
+            title="Papers per year",
+            unit="paper",
+            unit_plural="papers",
+        ),
+    }
+
+
+# -- "cited by": the pages on this site that point at an object ------------------------------
+@dataclass(frozen=True)
+class Citation:
+    title: str
+    url: str
+    type: str
+
+
+def _selected_work_people(user, **target):
+    people = visible_to(Person.objects.all(), user)
+    return list(
+        people.filter(pk__in=SelectedWork.objects.filter(**target).values("person")).order_by(
+            "name"
+        )
+    )
+
+
+def media_cited_by(item, user):
+    """Pages pointing at a media item: its topics, and the profiles that list it
+    (people appearing in it, people who pinned it as selected work)."""
+    topics = shown(item.topics.all(), user)
+    people = {a.person.pk: a.person for a in item.appearances.all()}
+    people.update({p.pk: p for p in _selected_work_people(user, media_item=item)})
+    rows = [Citation(t.name, t.get_absolute_url(), "Topic") for t in topics]
+    rows += [
+        Citation(p.name, p.get_absolute_url(), "Person")
+        for p in sorted(shown(people.values(), user), key=lambda p: p.name)
+    ]
+    return rows
+
+
+def publication_page(publication, user):
+    """A paper page's data from other apps: media discussing it, and the pages
+    citing it (topics, profiles of its authors and of people who pinned it)."""
+    discussed_in = list(
+        visible_to(MediaItem.objects.all(), user)
+        .filter(discusses=publication)
+        .select_related("outlet")
+        .prefetch_related(
+            Prefetch("appearances", queryset=Appearance.objects.select_related("person"))
+        )
+        .defer("cached_content")
+        .order_by(F("published_on").desc(nulls_last=True), "title")
+    )
+    topics = shown(publication.topics.all(), user)
+    authors = {
+        a.person.pk: a.person for a in publication.authorships.all() if a.person_id is not None
+    }
+    authors.update({p.pk: p for p in _selected_work_people(user, publication=publication)})
+    cited_by = [Citation(t.name, t.get_absolute_url(), "Topic") for t in topics]
+    cited_by += [
+        Citation(m.title, m.get_absolute_url(), m.get_kind_display()) for m in discussed_in
+    ]
+    cited_by += [
+        Citation(p.name, p.get_absolute_url(), "Person")
+        for p in sorted(shown(authors.values(), user), key=lambda p: p.name)
+    ]
+    return {"discussed_in": discussed_in, "topics": topics, "cited_by": cited_by}
+
+
+def topic_page(topic, user):
+    papers = list(
+        visible_to(Publication.objects.for_listing(), user)
+        .filter(topics=topic)
+        .order_by(F("published_on").desc(nulls_last=True), "title")
+    )
+    media = list(
+        visible_to(MediaItem.objects.for_listing(), user)
+        .filter(topics=topic)
+        .order_by(F("published_on").desc(nulls_last=True), "title")
+    )
+    # People on a topic: authors of its papers and people in its media, with profiles.
+    people = (
+        visible_to(Person.objects.for_listing(), user)
+        .filter(
+            Q(authorships__publication__in=[p.pk for p in papers])
+            | Q(appearances__media_item__in=[m.pk for m in media])
+        )
+        .distinct()
+        .order_by("name")
+    )
+    return {"papers": papers, "media": media, "people": list(people)}
+
+
+def organization_page(organization, user):
+    preview = can_preview(user)
+    people_filter = Q() if preview else published_q("person__")
+    affiliations = list(
+        organization.affiliations.filter(people_filter)
+        .select_related("person")
+        .order_by("-is_current", "person__name")
+    )
+    papers = list(
+        visible_to(Publication.objects.for_listing(), user)
+        .filter(Q(organizations=organization) | Q(authorships__affiliations=organization))
+        .distinct()
+        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")[:100]
+    )
+    return {
+        "current_members": [a for a in affiliations if a.is_current],
+        "former_members": [a for a in affiliations if not a.is_current],
+        "papers": papers,
+    }
+
+
+def topics_with_counts(user):
+    papers = visible_to(Publication.objects.all(), user)
+    media = visible_to(MediaItem.objects.all(), user)
+    return (
+        visible_to(Topic.objects.all(), user)
+        .annotate(
+            paper_count=Count("publications", filter=Q(publications__in=papers), distinct=True),
+            media_count=Count("media_items", filter=Q(media_items__in=media), distinct=True),
+        )
+        .order_by("name")
+    )
+
+
+def outlet_page(outlet, user):
+    items = (
+        visible_to(MediaItem.objects.for_listing(), user)
+        .filter(outlet=outlet)
+        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+    )
+    return {"items": list(items[:200])}

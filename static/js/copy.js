@@ -1,0 +1,90 @@
+/* Copy buttons: <button data-copy-target="ID" data-copy-status="ID" hidden>.
+ *
+ * A button copies the text of the element named by data-copy-target and says so in
+ * the live region named by data-copy-status. Buttons stay hidden without JavaScript
+ * (the text is there to select by hand). No inline handlers, so a strict
+ * Content-Security-Policy (script-src 'self') allows it.
+ */
+(function () {
+  "use strict";
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.top = "0";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    var copied = false;
+    try {
+      copied = document.execCommand("copy");
+    } catch (error) {
+      copied = false;
+    }
+    document.body.removeChild(area);
+    return copied ? Promise.resolve() : Promise.reject(new Error("copy failed"));
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text).catch(function () {
+        return fallbackCopy(text);
+      });
+    }
+    return fallbackCopy(text);
+  }
+
+  function selectContents(element) {
+    var range = document.createRange();
+    range.selectNodeContents(element);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function announce(status, message) {
+    if (!status) {
+      return;
+    }
+    // Clear first so that the same message twice is announced twice.
+    status.textContent = "";
+    window.setTimeout(function () {
+      status.textContent = message;
+    }, 50);
+  }
+
+  function setUp(button) {
+    var target = document.getElementById(button.getAttribute("data-copy-target"));
+    if (!target || button.getAttribute("data-copy-ready")) {
+      return;
+    }
+    var status = document.getElementById(button.getAttribute("data-copy-status"));
+    button.setAttribute("data-copy-ready", "true");
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = target.textContent.trim();
+      copyText(text).then(
+        function () {
+          button.setAttribute("data-copied", "true");
+          announce(status, button.getAttribute("data-copied-message") || "Copied.");
+        },
+        function () {
+          selectContents(target);
+          announce(status, "Copying is blocked here: the text is selected, press Ctrl+C (⌘C) to copy it.");
+        }
+      );
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("button[data-copy-target]").forEach(setUp);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,137 @@
+"""Revisions: every admin save is kept with who and when, shown as a diff, restorable."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from publications.models import Publication
+from tests.admin.forms import change_form_data
+from tests.factories import AuthorshipFactory, EditorFactory, PersonFactory, PublicationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def change_url(obj):
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+
+
+def history_url(obj):
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])
+
+
+def save_in_admin(client, obj, **changes):
+    page = client.get(change_url(obj))
+    response = client.post(change_url(obj), change_form_data(page, **changes))
+    assert response.status_code == 302, response.context and [
+        f.errors for f in [response.context["adminform"].form]
+    ]
+    return response
+
+
+@pytest.fixture
+def paper():
+    paper = PublicationFactory(title="First title")
+    AuthorshipFactory(publication=paper, position=1, name="Ada Lovelace")
+    AuthorshipFactory(publication=paper, position=2, name="Charles Babbage")
+    return paper
+
+
+def test_each_save_is_a_version_with_who_and_a_field_diff(editor_client, editor, paper):
+    save_in_admin(editor_client, paper)
+    save_in_admin(
+        editor_client,
+        paper,
+        title="Second title",
+        **{"authorships-1-name": "Grace Hopper"},
+    )
+    versions = Version.objects.get_for_object(paper)
+    assert versions.count() == 2
+    assert {v.revision.user for v in versions} == {editor}
+    page = editor_client.get(history_url(paper)).content.decode()
+    assert "First title" in page and "Second title" in page
+    assert "1. Ada Lovelace, 2. Charles Babbage" in page  # the author list before…
+    assert "1. Ada Lovelace, 2. Grace Hopper" in page  # …and after
+    assert "Changed Title" in page and "Keywords" not in page
+
+
+def test_restoring_a_version_brings_back_fields_and_authors(staff_client, paper):
+    save_in_admin(staff_client, paper)
+    first = Version.objects.get_for_object(paper).get()
+    save_in_admin(
+        staff_client,
+        paper,
+        title="Changed title",
+        **{"authorships-0-name": "Someone Else"},
+    )
+    meta = paper._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_revision", args=[paper.pk, first.pk])
+    form = staff_client.get(url)
+    assert form.status_code == 200
+    response = staff_client.post(url, change_form_data(form))
+    assert response.status_code == 302
+    paper.refresh_from_db()
+    assert paper.title == "First title"
+    assert [a.name for a in paper.authorships.all()] == ["Ada Lovelace", "Charles Babbage"]
+
+
+def test_bulk_publish_is_recorded_as_a_revision(staff_client, superuser):
+    drafts = PublicationFactory.create_batch(2, is_published=False)
+    staff_client.post(
+        reverse("admin:publications_publication_changelist"),
+        {"action": "publish", "_selected_action": [p.pk for p in drafts]},
+    )
+    for paper in drafts:
+        version = Version.objects.get_for_object(paper).get()
+        assert version.revision.user == superuser
+        assert version.revision.get_comment() == "Bulk action: published."
+        assert version.field_dict["is_published"] is True
+
+
+def test_person_revisions_follow_affiliations_and_selected_work(staff_client):
+    person = PersonFactory(name="Evan")
+    save_in_admin(staff_client, person)
+    version = Version.objects.get_for_object(person).get()
+    followed = {v.content_type.model for v in version.revision.version_set.all()}
+    assert "person" in followed
+
+
+def test_second_editor_cannot_silently_overwrite_the_first(client, paper):
+    alice, bob = EditorFactory(username="alice"), EditorFactory(username="bob")
+    client.force_login(alice)
+    save_in_admin(client, paper)  # the paper has a recorded version…
+    client.force_login(bob)
+    bobs_page = client.get(change_url(paper))  # …Bob opens the form…
+    client.force_login(alice)
+    save_in_admin(client, paper, title="Alice's title")  # …Alice saves first…
+    client.force_login(bob)
+    response = client.post(
+        change_url(paper), change_form_data(bobs_page, title="Bob's title")
+    )  # …then Bob saves.
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "saved by alice after you opened it" in page
+    assert "They changed: Title." in page
+    assert 'value="Bob&#x27;s title"' in page  # Bob's typing is kept in the form
+    assert Publication.objects.get(pk=paper.pk).title == "Alice's title"
+
+
+def test_saving_again_after_reloading_works(editor_client, paper):
+    save_in_admin(editor_client, paper, title="One")
+    save_in_admin(editor_client, paper, title="Two")
+    paper.refresh_from_db()
+    assert paper.title == "Two"
+
+
+def test_conflict_on_an_item_without_recorded_versions_still_refuses(client, paper):
+    bob = EditorFactory(username="bob")
+    client.force_login(bob)
+    bobs_page = client.get(change_url(paper))
+    Publication.objects.filter(pk=paper.pk).update(title="Changed by a script")
+    paper.refresh_from_db()
+    paper.save()  # bumps updated_at, as any save does
+    response = client.post(change_url(paper), change_form_data(bobs_page, title="Bob's title"))
+    assert response.status_code == 200
+    assert "after you opened it" in response.content.decode()
+    assert Publication.objects.get(pk=paper.pk).title == "Changed by a script"

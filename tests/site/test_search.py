@@ -1,0 +1,283 @@
+"""Site search, on whichever database the suite runs on (SQLite or PostgreSQL): the
+same behaviour is expected from both, through the same module."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from media_items.models import MediaItem
+from publications.models import Publication
+from showcase.search import (
+    KINDS,
+    MAX_QUERY_LENGTH,
+    document,
+    highlight,
+    parse_query,
+    search_queryset,
+    snippet,
+    term_pattern,
+)
+from tests.factories import (
+    AuthorshipFactory,
+    MediaItemFactory,
+    PersonFactory,
+    PublicationFactory,
+    TopicFactory,
+)
+
+from .page import main_text, page
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("showcase:search")
+
+
+def hits(response):
+    return [h.find("h3").text for h in page(response).find_all("li", cls="hit")]
+
+
+def tabs(response):
+    return {
+        a.text.rsplit(" ", 1)[0]: int(a.text.rsplit(" ", 1)[1])
+        for a in page(response).find("ul", cls="tabs").find_all("a")
+    }
+
+
+@pytest.fixture
+def corpus(db):
+    PersonFactory(name="Evan Hubinger", headline="Works on deceptive alignment")
+    title_match = PublicationFactory(
+        title="Deceptive alignment in language models", abstract="We study a phenomenon."
+    )
+    abstract_match = PublicationFactory(
+        title="A survey of training", abstract="Among other things, deceptive alignment."
+    )
+    PublicationFactory(title="Unrelated optimisation", abstract="Nothing to see here.")
+    MediaItemFactory(
+        title="Episode on training",
+        summary="A conversation about deceptive alignment.",
+        cached_content="",
+    )
+    MediaItemFactory(
+        title="Another episode",
+        summary="Mostly about other things.",
+        cached_content="Much later in the transcript: deceptive alignment comes up.",
+    )
+    TopicFactory(name="Deceptive alignment", summary="Models that look aligned but are not.")
+    return {"title_match": title_match, "abstract_match": abstract_match}
+
+
+def test_counts_per_type_are_tabs(client, corpus):
+    response = client.get(URL, {"q": "deceptive alignment"})
+    assert response.status_code == 200
+    assert tabs(response) == {"All": 6, "People": 1, "Papers": 2, "Media": 2, "Topics": 1}
+
+
+def test_title_ranks_above_abstract(client, corpus):
+    response = client.get(URL, {"q": "deceptive alignment", "type": "papers"})
+    assert hits(response) == ["Deceptive alignment in language models", "A survey of training"]
+
+
+def test_media_summary_ranks_above_the_cached_transcript(client, corpus):
+    response = client.get(URL, {"q": "deceptive alignment", "type": "media"})
+    assert hits(response) == ["Episode on training", "Another episode"]
+
+
+def test_matched_words_are_highlighted_in_title_and_snippet(client, corpus):
+    response = client.get(URL, {"q": "deceptive alignment", "type": "media"})
+    html = response.content.decode()
+    assert "<mark>deceptive</mark> <mark>alignment</mark>" in html
+    snippet_of_second = page(response).find_all("li", cls="hit")[1].find("p", cls="snippet")
+    assert "deceptive alignment comes up" in snippet_of_second.text
+
+
+def test_all_tab_has_a_section_per_type_with_links_to_the_rest(client, corpus):
+    doc = page(client.get(URL, {"q": "deceptive alignment"}))
+    headings = [h.text for h in doc.find_all("h2") if h.get("id", "").startswith("hits-")]
+    assert headings == ["People 1", "Papers 2", "Media 2", "Topics 1"]
+
+
+def test_snippets_are_escaped_and_only_mark_is_added(client, db):
+    PublicationFactory(
+        title="<b>Bold</b> claims about misalignment",
+        abstract='<script>alert("x")</script> misalignment & <img src=x onerror=alert(1)>',
+    )
+    response = client.get(URL, {"q": "misalignment", "type": "papers"})
+    html = response.content.decode()
+    hit = html[html.index('<li class="hit">') : html.index("</li>", html.index('<li class="hit">'))]
+    assert "<script>" not in hit and "<img" not in hit and "<b>" not in hit
+    assert "&lt;script&gt;" in hit
+    assert "&lt;b&gt;Bold&lt;/b&gt; claims about <mark>misalignment</mark>" in hit
+    assert hit.count("<mark>") == 2
+
+
+def test_drafts_are_never_found_or_counted(client, db):
+    PublicationFactory(title="Secret misalignment result", is_published=False)
+    PersonFactory(name="Hidden Misalignment Researcher", is_published=False)
+    MediaItemFactory(title="Unreleased misalignment episode", is_published=False)
+    TopicFactory(name="Draft misalignment topic", is_published=False)
+    response = client.get(URL, {"q": "misalignment"})
+    assert tabs(response) == {"All": 0, "People": 0, "Papers": 0, "Media": 0, "Topics": 0}
+    assert "Secret" not in response.content.decode()
+
+
+def test_staff_find_drafts_marked_as_drafts(staff_client, db):
+    PublicationFactory(title="Secret misalignment result", is_published=False)
+    response = staff_client.get(URL, {"q": "misalignment", "type": "papers"})
+    hit = page(response).find("li", cls="hit")
+    assert "Secret misalignment result" in hit.text
+    assert hit.find("span", cls="draft").text == "Draft"
+
+
+def test_authors_names_find_their_papers(client, db):
+    paper = PublicationFactory(title="A paper about nothing in particular", abstract="Quiet.")
+    AuthorshipFactory(publication=paper, position=1, name="Carson Denison")
+    response = client.get(URL, {"q": "Denison", "type": "papers"})
+    assert hits(response) == ["A paper about nothing in particular"]
+
+
+def test_excluded_words_leave_results_out(client, corpus):
+    response = client.get(URL, {"q": "deceptive alignment -survey", "type": "papers"})
+    assert hits(response) == ["Deceptive alignment in language models"]
+
+
+def test_no_results_suggest_a_spelling_and_ways_to_browse(client, corpus):
+    response = client.get(URL, {"q": "deceptve alignmnt"})
+    assert response.status_code == 200
+    text = main_text(response)
+    assert "Nothing matches “deceptve alignmnt”." in text
+    suggestion = page(response).find("section", cls="notice").find("a")
+    assert suggestion.text == "deceptive alignment"
+    assert client.get(URL + suggestion["href"]).status_code == 200
+    assert "Deceptive alignment" in text  # a topic to browse
+
+
+def test_empty_query_offers_browsing(client, db):
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "Browse instead" in main_text(response)
+
+
+def test_only_common_words_get_a_notice(client, corpus):
+    response = client.get(URL, {"q": "the of and"})
+    assert response.status_code == 200
+    assert "Those words are too common to search for" in main_text(response)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "alignment " * 200,
+        "x" * 7_000,  # just under the 8 KB query-string limit (longer gets a 414)
+        "a&b|c!d:*(e)<f>'\\",
+        '"unclosed phrase',
+        "--- - -",
+        "\x00\x01 alignment \x7f",
+        "ｄｅｃｅｐｔｉｖｅ",
+        "OR OR OR",
+        "-alignment",
+    ],
+)
+def test_odd_and_overlong_queries_never_fail(client, corpus, q):
+    response = client.get(URL, {"q": q})
+    assert response.status_code == 200
+    for kind in KINDS:
+        assert client.get(URL, {"q": q, "type": kind}).status_code == 200
+
+
+def test_overlong_queries_are_shortened_with_a_notice(client, corpus):
+    response = client.get(URL, {"q": "deceptive " * 100})
+    text = main_text(response)
+    assert f"longer than {MAX_QUERY_LENGTH} characters" in text
+    assert tabs(response)["Papers"] == 2
+
+
+def test_unknown_type_shows_everything(client, corpus):
+    response = client.get(URL, {"q": "deceptive", "type": "spaceships"})
+    assert response.status_code == 200
+    assert page(response).find("a", **{"aria-current": "page"}).text.startswith("All")
+
+
+def test_type_tab_is_paginated_with_rel_links(client, db):
+    for n in range(25):
+        PublicationFactory(title=f"Reward hacking study {n}")
+    response = client.get(URL, {"q": "reward hacking", "type": "papers"})
+    assert len(hits(response)) == 20
+    next_link = page(response).find("a", rel="next")
+    assert next_link["href"] == "?q=reward+hacking&type=papers&page=2"
+    second = client.get(URL + next_link["href"])
+    assert len(hits(second)) == 5
+    assert page(second).find("a", rel="prev")["href"] == "?q=reward+hacking&type=papers"
+    huge = client.get(URL, {"q": "reward hacking", "type": "papers", "page": "9" * 50})
+    assert huge.status_code == 200
+    assert len(hits(huge)) == 5
+
+
+def test_query_parsing():
+    parsed = parse_query('  "model organisms"  -toy  Sleeper\x00 ' + "y" * 60)
+    assert [(t.text, t.excluded) for t in parsed.terms] == [
+        ("model organisms", False),
+        ("toy", True),
+        ("Sleeper", False),
+        ("y" * 40, False),
+    ]
+    assert parsed.text == '"model organisms" -toy Sleeper ' + "y" * 40
+    assert parsed.notices == ["Words longer than 40 characters were shortened."]
+
+
+def test_highlight_marks_word_starts_and_stems():
+    pattern = term_pattern(parse_query("organisms model").terms)
+    assert str(highlight("Model organism of a remodelled <system>", pattern)) == (
+        "<mark>Model</mark> <mark>organism</mark> of a remodelled &lt;system&gt;"
+    )
+
+
+def test_snippet_is_a_window_around_the_first_match():
+    pattern = term_pattern(parse_query("needle").terms)
+    text = "hay " * 200 + "a needle here " + "hay " * 200
+    cut = str(snippet(["", text], pattern, length=100))
+    assert cut.startswith("… ") and cut.endswith(" …")
+    assert "<mark>needle</mark>" in cut
+    assert len(cut) < 140
+
+
+def test_search_queryset_narrows_any_queryset_the_same_way(corpus):
+    found = search_queryset(Publication.objects.published(), "papers", "deceptive")
+    assert [p.title for p in found] == [
+        "Deceptive alignment in language models",
+        "A survey of training",
+    ]
+    assert all(p.rank > 0 for p in found)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
+@pytest.mark.parametrize(
+    ("model", "index"),
+    [
+        (Publication, "publication_search_gin"),
+        (MediaItem, "mediaitem_search_gin"),
+    ],
+)
+def test_postgres_search_uses_the_gin_index(db, model, index):
+    kind = next(k for k in KINDS.values() if k.model is model)
+    queryset = search_queryset(model.objects.all(), kind, "alignment")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
+def test_every_search_document_has_its_index(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_search_gin'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert names == {
+        "person_search_gin",
+        "publication_search_gin",
+        "mediaitem_search_gin",
+        "topic_search_gin",
+    }
+    assert document(KINDS["papers"]) is not None
