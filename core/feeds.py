@@ -8,6 +8,7 @@ carry published objects only, whoever asks: feed readers and caches share them.
 
 import copy
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,6 +19,32 @@ from django.utils.feedgenerator import Atom1Feed
 
 FEED_ITEMS = 50
 FEED_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
+# Characters XML 1.0 cannot carry at all (not even escaped).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """``value`` without the characters XML 1.0 forbids (strings, and lists of them)."""
+    if isinstance(value, str):
+        return _NOT_XML.sub("", value)
+    if isinstance(value, list | tuple):
+        return type(value)(xml_safe(v) for v in value)
+    return value
+
+
+class SafeAtom1Feed(Atom1Feed):
+    """Django's Atom writer refuses control characters with an exception (a 500); an
+    editor's stray control character is dropped instead."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *(xml_safe(a) for a in args), **{k: xml_safe(v) for k, v in kwargs.items()}
+        )
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(
+            *(xml_safe(a) for a in args), **{k: xml_safe(v) for k, v in kwargs.items()}
+        )
 
 
 class InvalidFilter(Exception):
@@ -67,7 +94,7 @@ class AtomFeed(Feed):
     absolute URLs and which Django's ``Feed`` does not pass them.
     """
 
-    feed_type = Atom1Feed
+    feed_type = SafeAtom1Feed
     request = None
 
     def __call__(self, request, *args, **kwargs):

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -25,6 +27,35 @@ def published_q(prefix="", *, at=None):
     )
 
 
+_UNSAFE_IN_SCHEME = re.compile(r"[\x00-\x20]")
+SAFE_URL_SCHEMES = ("http://", "https://", "mailto:")
+
+
+def safe_url(value):
+    """``value`` if it is a web or mail address, else "": a ``javascript:``, ``data:``
+    or ``vbscript:`` URL must never reach an ``href``, whatever path wrote it to the
+    database (admin and API forms validate; imports, SQL and old rows may not)."""
+    if not value or _UNSAFE_IN_SCHEME.sub("", value).lower().startswith(SAFE_URL_SCHEMES):
+        return value
+    return ""
+
+
+class SafeURLsMixin(models.Model):
+    """Every ``URLField`` of a row read from the database passes through ``safe_url``."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        for field in cls._meta.concrete_fields:
+            if isinstance(field, models.URLField) and field.attname in instance.__dict__:
+                value = instance.__dict__[field.attname]
+                instance.__dict__[field.attname] = safe_url(value)
+        return instance
+
+
 class PublicQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """What visitors may see. Every public read starts here."""
@@ -39,7 +70,7 @@ class PublicQuerySet(models.QuerySet):
         return self
 
 
-class PublicModel(models.Model):
+class PublicModel(SafeURLsMixin):
     """Fields every public object shares: a permalink id, a published flag, audit times.
 
     A changed slug is remembered in ``SlugHistory`` so that old links keep redirecting.
@@ -146,7 +177,7 @@ class SlugHistory(models.Model):
         return model._default_manager.filter(pk=row.object_id).first()
 
 
-class LinkCheck(models.Model):
+class LinkCheck(SafeURLsMixin):
     """The health of one external URL, and the last good snapshot of what it served.
 
     A failed check updates the status but keeps the last good snapshot, so a page that

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from core.models import PublicModel, PublicQuerySet
+from core.models import PublicModel, PublicQuerySet, SafeURLsMixin
 
 from .uploads import PhotoValidator, photo_upload_to
 
@@ -157,7 +157,7 @@ class Affiliation(models.Model):
         return f"{self.person} · {self.organization}{state}"
 
 
-class ProfileLink(models.Model):
+class ProfileLink(SafeURLsMixin):
     class Kind(models.TextChoices):
         WEBSITE = "website", "Website"
         EMAIL = "email", "Email"
@@ -202,7 +202,7 @@ class ProfileLink(models.Model):
         return self.label or self.get_kind_display()
 
 
-class ReportedMetric(models.Model):
+class ReportedMetric(SafeURLsMixin):
     """A figure an external index reports about a person, kept as reported, with its date.
 
     Figures computed from this site's own data (paper count, h-index, ...) are never

@@ -340,9 +340,20 @@ def ris_entry(paper, page_url=None):
     return entry
 
 
+def _one_line(value):
+    """RIS is line-based: a line break inside a value would start a new tag (or a new
+    record), so every value is written on one line."""
+    if isinstance(value, str):
+        return " ".join(value.split())
+    if isinstance(value, list):
+        return [_one_line(v) for v in value]
+    return value
+
+
 def to_ris(papers, *, page_url=None):
     """One RIS file (``str``), written by rispy."""
-    return rispy.dumps([ris_entry(paper, page_url) for paper in papers])
+    entries = [ris_entry(paper, page_url) for paper in papers]
+    return rispy.dumps([{k: _one_line(v) for k, v in entry.items()} for entry in entries])
 
 
 # --------------------------------------------------------------------------- CSL-JSON

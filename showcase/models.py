@@ -1,12 +1,13 @@
 from django.db import models
 from django.db.models import Q
 
+from core.models import SafeURLsMixin
 from media_items.models import MediaItem
 from profiles.models import Person
 from publications.models import Publication
 
 
-class SelectedWork(models.Model):
+class SelectedWork(SafeURLsMixin):
     """One entry of a person's ordered “Selected work”: a paper, a media item or a link."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="selected_work")
