@@ -362,6 +362,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# `manage.py refresh_citations` (publications.citation_refresh): where it asks for counts.
+# SEMANTIC_SCHOLAR_API_KEY is optional (a key gets a higher rate limit).
+CITATIONS_OPENALEX_API = env("CITATIONS_OPENALEX_API", "https://api.openalex.org")
+CITATIONS_SEMANTIC_SCHOLAR_API = env(
+    "CITATIONS_SEMANTIC_SCHOLAR_API", "https://api.semanticscholar.org/graph/v1"
+)
+SEMANTIC_SCHOLAR_API_KEY = env("SEMANTIC_SCHOLAR_API_KEY", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
