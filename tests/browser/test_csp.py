@@ -41,6 +41,9 @@ def test_api_docs_render_under_the_csp(open_tab):
     tab.page.wait_for_selector(".swagger-ui .info .title")
     assert "API" in tab.page.inner_text(".swagger-ui .info .title")
     tab.page.wait_for_selector(".opblock-tag")
+    # The browsable API (DRF's HTML pages) too.
+    tab.goto("/api/v1/publications/")
+    tab.page.wait_for_selector("pre.prettyprint")
     tab.assert_no_errors()
 
 

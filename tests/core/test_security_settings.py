@@ -256,3 +256,10 @@ def test_a_page_that_used_its_nonce_is_not_cached(client, settings):
     assert "X-Page-Cache" not in second
     assert header_nonce(first) != header_nonce(second)
     assert f'nonce="{header_nonce(second)}"' in second.content.decode()
+
+
+def test_favicon_ico_sends_browsers_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert client.get(response["Location"]).status_code == 200
