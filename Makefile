@@ -53,9 +53,15 @@ run: install
 
 # Production-like serving on 127.0.0.1: DEBUG off, hashed and compressed static files,
 # gunicorn (gunicorn.conf.py). No TLS here, so the HTTPS redirect is off unless you ask.
+# Without DEBUG a strong DJANGO_SECRET_KEY is required: unless you set one, this local
+# run uses the checkout's git-ignored `.secret_key` (created on first use, mode 600).
+.secret_key:
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
 serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
 serve: export DJANGO_SECURE_SSL_REDIRECT ?= 0
-serve: install
+serve: export DJANGO_SECRET_KEY ?= $(shell cat .secret_key 2>/dev/null)
+serve: install .secret_key
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn config.wsgi -c gunicorn.conf.py

@@ -4,10 +4,12 @@ Every setting that differs between machines is read from the environment here,
 in one place. ``config.test_settings`` only overrides a few of them for speed.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -32,18 +34,46 @@ def env_list(name, default=""):
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 
-# DJANGO_SECRET_KEY wins. Without it, a random key is generated once per checkout and
-# kept in `.secret_key` (git-ignored, mode 600), so nothing secret is ever committed and a
-# single-machine install works with no configuration. Several app servers must share one
-# key: set DJANGO_SECRET_KEY for them.
+# Production (DEBUG off) needs DJANGO_SECRET_KEY: at least 50 characters, at least 5
+# different ones, nothing placeholder-like; anything else refuses to start. With
+# DJANGO_DEBUG=1 and no DJANGO_SECRET_KEY, a random key is generated once per checkout and
+# kept in `.secret_key` (git-ignored, mode 600) for development only. Several app servers
+# must share one key.
+SECRET_KEY_MIN_LENGTH = 50
+PLACEHOLDER_SECRET_KEYS = ("django-insecure", "change", "replace", "your-secret", "example")
+
+
+def weak_secret_key_reason(key):
+    """Why ``key`` is unfit for production, or "" when it is fine."""
+    if not key:
+        return "it is not set"
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"it has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
+    if len(set(key)) < 5:
+        return "it has fewer than 5 different characters"
+    lowered = key.lower()
+    for marker in PLACEHOLDER_SECRET_KEYS:
+        if marker in lowered:
+            return f"it looks like a placeholder (contains {marker!r})"
+    return ""
+
+
 def _secret_key():
     import os
     import secrets
 
-    key = env("DJANGO_SECRET_KEY")
+    key = env("DJANGO_SECRET_KEY", "")
+    if not DEBUG:
+        reason = weak_secret_key_reason(key)
+        if reason:
+            raise ImproperlyConfigured(
+                f"DJANGO_SECRET_KEY is unfit for production: {reason}. Set it to a random "
+                f"string of at least {SECRET_KEY_MIN_LENGTH} characters, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` "
+                "(or set DJANGO_DEBUG=1 for local development)."
+            )
+        return key
     if key:
-        if len(key) < 32 and not DEBUG:
-            raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 32 characters.")
         return key
     path = BASE_DIR / ".secret_key"
     try:
@@ -79,6 +109,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "reversion",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
@@ -90,6 +121,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached pages get the header too (see SECURE_CSP).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions and auth: a cache hit needs no database query at all.
@@ -100,6 +133,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: answers a locked-out login attempt with the lockout page (see AXES_*).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +149,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "core.context_processors.site",
             ],
         },
@@ -181,6 +217,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Login protection (django-axes): after LOGIN_FAILURE_LIMIT failed logins for one username
+# from one client IP address, that combination is locked out for LOGIN_COOLOFF_MINUTES
+# (0: until an admin unlocks it, under Axes > Access attempts, or with
+# `manage.py axes_reset_username <name>` / `axes_reset`). A successful login clears the
+# count. Behind a proxy, the client address is taken from X-Forwarded-For only when the
+# request comes from one of DJANGO_TRUSTED_PROXIES (core.client_ip).
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+IP before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_COOLOFF_MINUTES = int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "60"))
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
@@ -205,6 +264,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Security headers on every response (SecurityMiddleware, XFrameOptionsMiddleware and
+# ContentSecurityPolicyMiddleware). The app runs behind a proxy that terminates TLS and
+# sends X-Forwarded-Proto; gunicorn only trusts it from GUNICORN_FORWARDED_ALLOW_IPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -216,8 +278,29 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (Django's built-in support). Scripts only from this origin or
+# inline with the per-response nonce (`nonce="{{ csp_nonce }}"`); never 'unsafe-inline'
+# for scripts. Inline styles stay allowed: the admin and a few templates use style
+# attributes, which nonces cannot cover. JSON-LD blocks are data, not scripts, and need no
+# nonce. A page that uses the nonce is never put in the page cache (core.page_cache), since
+# the nonce must be new on every response. DJANGO_CSP_EXTRA_ORIGINS adds origins (a CDN or
+# object storage for static and media files) to the script, style, image and font sources.
+CSP_EXTRA_ORIGINS = env_list("DJANGO_CSP_EXTRA_ORIGINS")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE, *CSP_EXTRA_ORIGINS],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE, *CSP_EXTRA_ORIGINS],
+    "img-src": [CSP.SELF, "data:", *CSP_EXTRA_ORIGINS],
+    "font-src": [CSP.SELF, *CSP_EXTRA_ORIGINS],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 ADMIN_URL = env("DJANGO_ADMIN_URL", "admin/")
 
@@ -278,6 +361,14 @@ SPECTACULAR_SETTINGS = {
         "AppearanceRoleEnum": "media_items.models.Appearance.Role",
     },
 }
+
+# `manage.py refresh_citations` (publications.citation_refresh): where it asks for counts.
+# SEMANTIC_SCHOLAR_API_KEY is optional (a key gets a higher rate limit).
+CITATIONS_OPENALEX_API = env("CITATIONS_OPENALEX_API", "https://api.openalex.org")
+CITATIONS_SEMANTIC_SCHOLAR_API = env(
+    "CITATIONS_SEMANTIC_SCHOLAR_API", "https://api.semanticscholar.org/graph/v1"
+)
+SEMANTIC_SCHOLAR_API_KEY = env("SEMANTIC_SCHOLAR_API_KEY", "")
 
 LOGGING = {
     "version": 1,

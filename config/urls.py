@@ -1,10 +1,22 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.http import HttpResponseRedirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.cache import patch_cache_control
 from django.views.generic import TemplateView
 
 from showcase.sitemaps import SITEMAPS
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the browsable API, files):
+    send them to the site's icon instead of a 404."""
+    response = HttpResponseRedirect(static("img/favicon.svg"))
+    patch_cache_control(response, max_age=86400, public=True)
+    return response
+
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
@@ -27,6 +39,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),

@@ -9,7 +9,8 @@ cron job. Responses carry an ETag and Last-Modified; a matching conditional requ
 304 Not Modified.
 
 Only GET/HEAD requests without a session cookie are cached, and only 200 responses that
-set no cookie, so staff (who see drafts) and forms with CSRF tokens are never cached.
+set no cookie, so staff (who see drafts) and forms with CSRF tokens are never cached;
+nor are pages that use their Content-Security-Policy nonce (it must change every time).
 """
 
 import hashlib
@@ -132,6 +133,10 @@ class AnonymousPageCacheMiddleware:
         ):
             return response
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            return response
+        if getattr(request, "_csp_nonce", None):
+            # The page used its Content-Security-Policy nonce, which must be new on every
+            # response: a cached copy would carry a stale one.
             return response
         ttl = seconds
         until_boundary = seconds_until_next_boundary(generation)
