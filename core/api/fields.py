@@ -8,10 +8,10 @@ def shows_drafts(context):
 
 
 def is_visible(obj, context):
-    if shows_drafts(context):
-        return True
-    # ``is_live`` also honours a publishing window where the model has one.
-    return getattr(obj, "is_live", getattr(obj, "is_published", True))
+    """Whether the reader may see a related public object: always with drafts shown, else
+    only while it is live (published and inside its publishing window), like
+    ``published()``. Never the raw ``is_published`` flag."""
+    return shows_drafts(context) or obj.is_live
 
 
 class VisibleManyRelatedField(ManyRelatedField):
