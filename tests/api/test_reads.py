@@ -279,6 +279,21 @@ def test_staff_without_view_permission_do_not_see_drafts(staff_without_permissio
     assert client.get(f"{API}/publications/draft-paper/").status_code == 404
 
 
+def test_drafts_of_a_related_model_need_that_models_view_permission():
+    from django.contrib.auth.models import Permission
+
+    from tests.api.conftest import client_for
+    from tests.factories import StaffFactory
+
+    user = StaffFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_publication"))
+    paper = PublicationFactory(slug="draft-paper", is_published=False)
+    AuthorshipFactory(publication=paper, position=1, person=PersonFactory(is_published=False))
+    body = client_for(user).get(f"{API}/publications/draft-paper/").json()
+    assert body["is_published"] is False  # may view draft papers...
+    assert body["authorships"][0]["person"] is None  # ...but not draft people
+
+
 class TestPersonScopedRoutes:
     def test_a_persons_publications_lists_each_paper_once(self, api_client):
         ada = PersonFactory(slug="ada")
