@@ -1,17 +1,18 @@
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
-
-def shows_drafts(context):
-    """Whether the serializer's reader may see unpublished objects (set by the viewset)."""
-    return bool(context.get("include_drafts"))
+from .permissions import can_view_drafts
 
 
 def is_visible(obj, context):
-    if shows_drafts(context):
+    """Whether the reader may see a related public object: while it is live (published and
+    inside its publishing window, like ``published()``; never the raw ``is_published``
+    flag), or when the reader is staff allowed to view that model's drafts."""
+    if obj.is_live:
         return True
-    # ``is_live`` also honours a publishing window where the model has one.
-    return getattr(obj, "is_live", getattr(obj, "is_published", True))
+    request = context.get("request")
+    # Django caches a user's permissions, so this asks the database at most once.
+    return request is not None and can_view_drafts(request.user, type(obj))
 
 
 class VisibleManyRelatedField(ManyRelatedField):

@@ -83,11 +83,6 @@ class PublicReadMixin:
             return self.list_serializer_class
         return super().get_serializer_class()
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context["include_drafts"] = self.include_drafts
-        return context
-
 
 class PublicModelViewSet(PublicReadMixin, viewsets.ModelViewSet):
     """List, fetch (by slug or stable id), create, update and delete a public model.

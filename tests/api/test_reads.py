@@ -2,8 +2,10 @@
 ordering and pagination, and never a draft."""
 
 import datetime
+import re
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import (
     AffiliationFactory,
@@ -119,6 +121,36 @@ def test_drafts_are_invisible_to_visitors_in_lists_details_and_counts(api_client
     assert [row["slug"] for row in listing["results"]] == [published.slug]
     assert api_client.get(f"{API}/{route}/{draft.slug}/").status_code == 404
     assert api_client.get(f"{API}/{route}/{draft.stable_id}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("route", "factory"),
+    [
+        ("people", PersonFactory),
+        ("organizations", OrganizationFactory),
+        ("publications", PublicationFactory),
+        ("media-items", MediaItemFactory),
+        ("outlets", OutletFactory),
+    ],
+)
+@pytest.mark.parametrize(
+    ("window", "visible"),
+    [
+        ({"publish_at": datetime.timedelta(hours=1)}, False),
+        ({"publish_at": -datetime.timedelta(hours=1)}, True),
+        ({"unpublish_at": datetime.timedelta(hours=1)}, True),
+        ({"unpublish_at": -datetime.timedelta(hours=1)}, False),
+    ],
+)
+def test_visitors_see_scheduled_objects_only_inside_their_window(
+    api_client, route, factory, window, visible
+):
+    now = timezone.now()
+    obj = factory(**{field: now + offset for field, offset in window.items()})
+    assert (slugs(api_client.get(f"{API}/{route}/")) == [obj.slug]) is visible
+    expected = 200 if visible else 404
+    assert api_client.get(f"{API}/{route}/{obj.slug}/").status_code == expected
+    assert api_client.get(f"{API}/{route}/{obj.stable_id}/").status_code == expected
 
 
 def test_slug_wins_over_a_stable_id_spelled_the_same(api_client):
@@ -247,6 +279,21 @@ def test_staff_without_view_permission_do_not_see_drafts(staff_without_permissio
     assert client.get(f"{API}/publications/draft-paper/").status_code == 404
 
 
+def test_drafts_of_a_related_model_need_that_models_view_permission():
+    from django.contrib.auth.models import Permission
+
+    from tests.api.conftest import client_for
+    from tests.factories import StaffFactory
+
+    user = StaffFactory()
+    user.user_permissions.add(Permission.objects.get(codename="view_publication"))
+    paper = PublicationFactory(slug="draft-paper", is_published=False)
+    AuthorshipFactory(publication=paper, position=1, person=PersonFactory(is_published=False))
+    body = client_for(user).get(f"{API}/publications/draft-paper/").json()
+    assert body["is_published"] is False  # may view draft papers...
+    assert body["authorships"][0]["person"] is None  # ...but not draft people
+
+
 class TestPersonScopedRoutes:
     def test_a_persons_publications_lists_each_paper_once(self, api_client):
         ada = PersonFactory(slug="ada")
@@ -351,6 +398,51 @@ class TestFiltersSearchOrdering:
         assert slugs(api_client.get(f"{API}/publications/?search=sleeper")) == ["found"]
         assert slugs(api_client.get(f"{API}/publications/?search=evan")) == ["found"]
 
+    @pytest.mark.parametrize(
+        ("route", "make", "query"),
+        [
+            ("people", lambda: PersonFactory(slug="ada", headline="Studies honesty"), "honesty"),
+            ("people", lambda: PersonFactory(slug="ada", name_variants="A. Lovelace"), "lovelace"),
+            ("organizations", lambda: OrganizationFactory(slug="lab", short_name="FHI"), "fhi"),
+            ("media-items", lambda: MediaItemFactory(slug="ep", title="On deception"), "decept"),
+            (
+                "media-items",
+                lambda: MediaItemFactory(slug="ep", outlet=OutletFactory(name="AXRP")),
+                "axrp",
+            ),
+            ("outlets", lambda: OutletFactory(slug="show", description="Talks on AI"), "talks"),
+        ],
+        ids=["person-headline", "person-variant", "org", "media-title", "media-outlet", "outlet"],
+    )
+    def test_search_on_every_route(self, api_client, route, make, query):
+        obj = make()
+        {
+            "people": PersonFactory,
+            "organizations": OrganizationFactory,
+            "media-items": MediaItemFactory,
+            "outlets": OutletFactory,
+        }[route]()
+        assert slugs(api_client.get(f"{API}/{route}/?search={query}")) == [obj.slug]
+
+    @pytest.mark.parametrize(
+        ("route", "factory", "field", "values"),
+        [
+            ("people", PersonFactory, "name", ["Bea", "Ann", "Cy"]),
+            ("organizations", OrganizationFactory, "name", ["Bea", "Ann", "Cy"]),
+            ("media-items", MediaItemFactory, "importance", [50, 90, 10]),
+            ("outlets", OutletFactory, "name", ["Bea", "Ann", "Cy"]),
+        ],
+    )
+    def test_ordering_on_every_route(self, api_client, route, factory, field, values):
+        for n, value in enumerate(values):
+            factory(slug=f"o{n}", **{field: value})
+        ascending = [f"o{n}" for n, _ in sorted(enumerate(values), key=lambda pair: pair[1])]
+        assert slugs(api_client.get(f"{API}/{route}/?ordering={field}")) == ascending
+        assert slugs(api_client.get(f"{API}/{route}/?ordering=-{field}")) == ascending[::-1]
+        response = api_client.get(f"{API}/{route}/?ordering=stable_id")
+        assert response.status_code == 400
+        assert "Allowed:" in response.json()["ordering"][0]
+
     def test_ordering_by_an_allowed_field_with_empty_values_last(self, api_client):
         PublicationFactory(slug="none", citation_count=None)
         PublicationFactory(slug="few", citation_count=3)
@@ -370,6 +462,83 @@ class TestFiltersSearchOrdering:
         PublicationFactory(slug="b", title="B")
         PublicationFactory(slug="a", title="A")
         assert slugs(api_client.get(f"{API}/publications/?sort=cited&ordering=title")) == ["a", "b"]
+
+
+class TestSameFiltersAsTheHtmlLists:
+    """The API list and the HTML list page answer the same query with the same rows, in
+    the same order: both run the app's FilterSet."""
+
+    @staticmethod
+    def html_slugs(client, prefix, query):
+        response = client.get(f"/{prefix}/?{query}")
+        assert response.status_code == 200
+        found = re.findall(rf'href="/{prefix}/([-\w]+)/"', response.content.decode())
+        return list(dict.fromkeys(found))
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "",
+            "kind=journal_article",
+            "kind=preprint",
+            "year_min=2021",
+            "year_max=2021",
+            "author=ada",
+            "topic=honesty",
+            "has_code=true",
+            "sort=oldest",
+            "sort=title",
+            "sort=cited",
+            "author=ada&year_min=2019&sort=oldest",
+        ],
+    )
+    def test_publications(self, client, api_client, query):
+        ada = PersonFactory(slug="ada")
+        topic = TopicFactory(slug="honesty")
+        for n, (kind, year, code) in enumerate(
+            [
+                ("journal_article", 2020, "https://x.org"),
+                ("preprint", 2023, ""),
+                ("preprint", 2019, ""),
+            ]
+        ):
+            paper = PublicationFactory(
+                slug=f"p{n}",
+                kind=kind,
+                published_on=datetime.date(year, 1, 1),
+                code_url=code,
+                citation_count=n * 10,
+            )
+            if n != 1:
+                AuthorshipFactory(publication=paper, position=1, person=ada)
+                paper.topics.add(topic)
+        api = slugs(api_client.get(f"{API}/publications/?{query}"))
+        assert api == self.html_slugs(client, "publications", query)
+        assert api  # every query here matches something
+
+    @pytest.mark.parametrize(
+        "query", ["", "kind=talk", "outlet=axrp", "person=ada", "role=host", "year=2024"]
+    )
+    def test_media_items(self, client, api_client, query):
+        ada = PersonFactory(slug="ada")
+        outlet = OutletFactory(slug="axrp")
+        talk = MediaItemFactory(
+            slug="talk", kind="talk", outlet=outlet, published_on=datetime.date(2024, 3, 1)
+        )
+        AppearanceFactory(media_item=talk, person=ada, role="host")
+        MediaItemFactory(slug="pod", published_on=datetime.date(2022, 1, 1))
+        api = slugs(api_client.get(f"{API}/media-items/?{query}"))
+        assert api == self.html_slugs(client, "media", query)
+        assert api
+
+    @pytest.mark.parametrize("query", ["", "organization=lab", "featured=true"])
+    def test_people(self, client, api_client, query):
+        lab = OrganizationFactory(slug="lab")
+        AffiliationFactory(person=PersonFactory(slug="ada", is_featured=True), organization=lab)
+        PersonFactory(slug="bob")
+        api = slugs(api_client.get(f"{API}/people/?{query}"))
+        assert sorted(api) == sorted(self.html_slugs(client, "people", query))
+        assert api
 
 
 class TestBadInput:
