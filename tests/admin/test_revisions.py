@@ -135,3 +135,77 @@ def test_conflict_on_an_item_without_recorded_versions_still_refuses(client, pap
     assert response.status_code == 200
     assert "after you opened it" in response.content.decode()
     assert Publication.objects.get(pk=paper.pk).title == "Changed by a script"
+
+
+def _person_with_inlines():
+    from tests.factories import AffiliationFactory, ProfileLinkFactory
+
+    person = PersonFactory(name="Rosalind Franklin")
+    AffiliationFactory(person=person, role="Research fellow")
+    ProfileLinkFactory(person=person, label="Lab page")
+    return person
+
+
+def _media_item_with_inlines():
+    from tests.factories import AppearanceFactory, KeyPointFactory, MediaItemFactory
+
+    item = MediaItemFactory(title="Episode one")
+    AppearanceFactory(media_item=item, person=PersonFactory(name="Guest Person"))
+    KeyPointFactory(media_item=item, position=1, text="The first key point")
+    return item
+
+
+INLINE_CASES = {
+    # case: (build, main field, {inline form field: (old, new)}, read the inline values back)
+    "person affiliation": (
+        _person_with_inlines,
+        "name",
+        {"affiliations-0-role": ("Research fellow", "Professor")},
+        lambda obj: [a.role for a in obj.affiliations.all()],
+    ),
+    "person link": (
+        _person_with_inlines,
+        "name",
+        {"links-0-label": ("Lab page", "Old lab page")},
+        lambda obj: [link.label for link in obj.links.all()],
+    ),
+    "media item key point": (
+        _media_item_with_inlines,
+        "title",
+        {"key_points-0-text": ("The first key point", "A rewritten key point")},
+        lambda obj: [k.text for k in obj.key_points.all()],
+    ),
+    "media item appearance": (
+        _media_item_with_inlines,
+        "title",
+        {"appearances-0-role": ("guest", "host")},
+        lambda obj: [a.role for a in obj.appearances.all()],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(INLINE_CASES))
+def test_history_and_restore_cover_each_model_and_its_inlines(staff_client, case):
+    build, main_field, inline_change, read_inline = INLINE_CASES[case]
+    obj = build()
+    ((inline_field, (old, new)),) = inline_change.items()
+    original = getattr(obj, main_field)
+    save_in_admin(staff_client, obj)
+    first = Version.objects.get_for_object(obj).get()
+    page = staff_client.get(change_url(obj))
+    assert inline_field in change_form_data(page), sorted(change_form_data(page))
+    save_in_admin(staff_client, obj, **{main_field: "Renamed", inline_field: new})
+    obj.refresh_from_db()
+    assert getattr(obj, main_field) == "Renamed"
+    assert read_inline(obj) == [new]
+    history = staff_client.get(history_url(obj)).content.decode()
+    assert "Renamed" in history and original in history
+
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_revision", args=[obj.pk, first.pk])
+    form = staff_client.get(url)
+    assert form.status_code == 200
+    assert staff_client.post(url, change_form_data(form)).status_code == 302
+    obj.refresh_from_db()
+    assert getattr(obj, main_field) == original
+    assert read_inline(obj) == [old]
