@@ -30,6 +30,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -46,6 +47,7 @@ MAX_TERMS = 12
 PER_PAGE = 20
 PER_SECTION = 5  # results per type on the "All" tab
 SNIPPET_LENGTH = 260
+SNIPPET_SOURCE_CHARS = 20_000  # of each field, read for the snippet
 #: PostgreSQL's default rank weights for D, C, B, A; the SQLite fallback sums the same.
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
 #: Words the fallback ignores, like PostgreSQL's English configuration does.
@@ -148,7 +150,12 @@ class SearchKind:
     related: tuple = ()
 
     def base_queryset(self, user):
-        return visible_to(self.model.objects.for_listing(), user)
+        # Snippets read the first SNIPPET_SOURCE_CHARS of each snippet field, fetched with
+        # the row: a deferred transcript is neither loaded whole nor fetched per hit.
+        excerpts = {
+            f"excerpt_{name}": Substr(name, 1, SNIPPET_SOURCE_CHARS) for name in self.snippet_fields
+        }
+        return visible_to(self.model.objects.for_listing(), user).annotate(**excerpts)
 
 
 KINDS = {
@@ -412,7 +419,7 @@ def _hits(kind, rows, pattern):
             kind=kind,
             obj=row,
             title=highlight(_title_of(row), pattern),
-            snippet=snippet([getattr(row, name) for name in kind.snippet_fields], pattern),
+            snippet=snippet([getattr(row, f"excerpt_{n}") for n in kind.snippet_fields], pattern),
             url=row.get_absolute_url(),
         )
         for row in rows

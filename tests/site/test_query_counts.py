@@ -34,8 +34,10 @@ def build(rows):
     """``rows`` papers and ``rows`` media items around one person, every relation filled."""
     org = OrganizationFactory(slug="lab")
     outlet = OutletFactory(slug="show")
-    topic = TopicFactory(slug="topic")
-    person = PersonFactory(slug="main")
+    topic = TopicFactory(slug="topic", summary="The study of everything.")
+    # Every kind of search result matches "study", whatever Faker writes elsewhere: the
+    # search page runs one more query per kind that has hits.
+    person = PersonFactory(slug="main", headline="A study of everything")
     AffiliationFactory(person=person, organization=org)
     AffiliationFactory(person=person, organization=OrganizationFactory(), is_current=False)
     ProfileLinkFactory(person=person)
@@ -60,7 +62,10 @@ def build(rows):
         paper.organizations.add(org)
         paper.topics.add(topic)
         item = MediaItemFactory(
-            slug=f"m{n}", outlet=outlet, published_on=datetime.date(2010 + n % 15, 1, 1)
+            slug=f"m{n}",
+            outlet=outlet,
+            published_on=datetime.date(2010 + n % 15, 1, 1),
+            description="An interview about a study.",
         )
         AppearanceFactory(media_item=item, person=person, role=Appearance.Role.GUEST)
         AppearanceFactory(media_item=item, person=friends[n % 3], role=Appearance.Role.HOST)
@@ -93,7 +98,9 @@ PAGES = {
     "outlet": (reverse("media_items:outlet", kwargs={"slug": "show"}), 3),
     "topics": (reverse("topics:list"), 2),
     "topic": (reverse("topics:detail", kwargs={"slug": "topic"}), 9),
-    "search": (reverse("showcase:search") + "?q=study", 9),
+    # 4 counts, then each kind's rows and prefetches (people 2, papers 4, media 2, topics 1),
+    # and on PostgreSQL the author-name match
+    "search": (reverse("showcase:search") + "?q=study", 14),
     "search papers": (reverse("showcase:search") + "?q=study&type=papers", 9),
 }
 
