@@ -3,14 +3,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .models import LinkCheck, SlugHistory
+from .preview import SAVED, UNSAVED, render_preview, unsaved_instance
 from .revisions import changes_between, history
 
 AUDIT_FIELDS = ("stable_id", "created_at", "updated_at")
@@ -93,6 +95,10 @@ class PublicModelAdmin(VersionAdmin):
     list_per_page = 50
     save_on_top = True
     object_history_template = "admin/core/object_history.html"
+    change_form_template = "admin/core/change_form.html"
+    # The public detail view that renders this model's page; set by each app's admin.
+    # With it, the change form gets "Preview" (saved) and "Preview changes" (unsaved).
+    preview_view = None
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -125,6 +131,62 @@ class PublicModelAdmin(VersionAdmin):
     @admin.action(description="Unpublish selected items", permissions=["change"])
     def unpublish(self, request, queryset):
         self._set_published(request, queryset, False)
+
+    # -- preview ----------------------------------------------------------------------
+    def get_urls(self):
+        urls = super().get_urls()
+        if self.preview_view is None:
+            return urls
+        opts = self.model._meta
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview),
+            name=f"{opts.app_label}_{opts.model_name}_preview",
+        )
+        return [preview, *urls]
+
+    def preview_url(self, obj):
+        opts = self.model._meta
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_preview",
+            args=(quote(obj.pk),),
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = dict(extra_context or {})
+        if self.preview_view is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is not None:
+                extra_context["preview_url"] = self.preview_url(obj)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def preview(self, request, object_id):
+        """The public page as a visitor would see it: the saved object on GET, the change
+        form's unsaved values on POST (nothing is saved). Staff only (``admin_view``)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item.")
+        if request.method == "POST":
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            form_class = self.get_form(request, obj, change=True)
+            instance, form = unsaved_instance(form_class, request, obj)
+            if instance is None:
+                context = {
+                    **self.admin_site.each_context(request),
+                    "title": f"Cannot preview: {obj}",
+                    "subtitle": None,
+                    "form": form,
+                    "object": obj,
+                    "opts": self.model._meta,
+                }
+                return TemplateResponse(
+                    request, "admin/core/preview_invalid.html", context, status=400
+                )
+            return render_preview(request, self.preview_view, instance, mode=UNSAVED)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return render_preview(request, self.preview_view, obj, mode=SAVED)
 
     def history_view(self, request, object_id, extra_context=None):
         """The change history with each revision's changes, field by field."""

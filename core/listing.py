@@ -53,8 +53,9 @@ class SafePaginationMixin:
             self.page_notice = f"“{shorten(raw)}” is not a page number, so the first page is shown."
             number = 1
         elif number > paginator.num_pages:
+            asked = f"{number:,}" if len(raw.strip()) <= 15 else "that far"
             self.page_notice = (
-                f"There is no page {number:,}: this list has {paginator.num_pages:,} "
+                f"There is no page {asked}: this list has {paginator.num_pages:,} "
                 f"page{'s' if paginator.num_pages != 1 else ''}, and the last one is shown."
             )
             number = paginator.num_pages

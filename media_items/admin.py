@@ -3,6 +3,7 @@ from django.contrib import admin
 from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
 
 from .models import Appearance, KeyPoint, MediaItem, Outlet
+from .views import MediaItemDetailView, OutletDetailView
 
 
 class AppearanceInline(admin.TabularInline):
@@ -20,6 +21,7 @@ class KeyPointInline(admin.TabularInline):
 
 @admin.register(MediaItem)
 class MediaItemAdmin(PublicModelAdmin):
+    preview_view = MediaItemDetailView
     list_display = (
         "title",
         "kind",
@@ -74,6 +76,7 @@ class MediaItemAdmin(PublicModelAdmin):
 
 @admin.register(Outlet)
 class OutletAdmin(PublicModelAdmin):
+    preview_view = OutletDetailView
     list_display = ("name", "kind", "url", "is_published")
     list_filter = ("kind", "is_published")
     search_fields = ("name", "short_name")

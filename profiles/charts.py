@@ -11,14 +11,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 
-WIDTH = 640
-HEIGHT = 220
-LEFT = 44  # room for the y-axis labels
-RIGHT = 8
-TOP = 18  # room for the value over the tallest bar
-BOTTOM = 26  # room for the year labels
-MAX_YEAR_LABELS = 12
+# The drawing is about as wide as the column it sits in (the profile's side column, a
+# phone), so its 12px labels are drawn at about 12px rather than shrunk to half.
+WIDTH = 320
+HEIGHT = 160
+LEFT = 34  # room for the y-axis labels
+RIGHT = 4
+TOP = 16  # room for the value over the tallest bar
+BOTTOM = 22  # room for the year labels
+MAX_YEAR_LABELS = 7  # a 4-digit year at 12px needs about 30 units
 MAX_VALUE_LABELS = 24  # above this many bars, values are left to the hover titles and table
+CHAR_WIDTH = 6.5  # of a digit at the 11px value labels, with a little air
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,8 @@ def bar_chart(series, *, slug, title, unit, unit_plural):
     slot = plot_width / len(years)
     gap = min(slot * 0.25, 8)
     label_every = max(1, math.ceil(len(years) / MAX_YEAR_LABELS))
+    # Values over the bars only where each fits its slot.
+    values_fit = slot >= CHAR_WIDTH * max(len(intcomma(v)) for v in values)
     baseline = HEIGHT - BOTTOM
 
     bars = []
@@ -116,7 +121,7 @@ def bar_chart(series, *, slug, title, unit, unit_plural):
                 height=round(height, 2),
                 # Label the last year always, then every n-th year back from it.
                 show_year=(len(years) - 1 - index) % label_every == 0,
-                show_value=len(years) <= MAX_VALUE_LABELS and value > 0,
+                show_value=len(years) <= MAX_VALUE_LABELS and values_fit and value > 0,
             )
         )
     ticks = [

@@ -4,6 +4,7 @@ from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
 
 from .identifiers import normalize_arxiv_id, normalize_doi
 from .models import Authorship, ImportRun, Publication, Topic
+from .views import PublicationDetailView, TopicDetailView
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -22,6 +23,7 @@ class AuthorshipInline(admin.TabularInline):
 
 @admin.register(Publication)
 class PublicationAdmin(PublicModelAdmin):
+    preview_view = PublicationDetailView
     list_display = (
         "title",
         "published_on",
@@ -131,6 +133,7 @@ class PublicationAdmin(PublicModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(PublicModelAdmin):
+    preview_view = TopicDetailView
     list_display = ("name", "is_published", "updated_at")
     list_filter = ("is_published",)
     search_fields = ("name", "summary")

@@ -1,5 +1,7 @@
 """profiles.charts: bar chart geometry for the server-rendered SVG."""
 
+import itertools
+
 import pytest
 
 from profiles.charts import bar_chart, nice_step
@@ -41,7 +43,9 @@ def test_bars_stay_inside_the_plot_and_do_not_overlap():
     for left, right in zip(result.bars, result.bars[1:], strict=False):
         assert left.x + left.width <= right.x
     labelled = [b.year for b in result.bars if b.show_year]
-    assert len(labelled) <= 12
+    assert len(labelled) <= 7
+    centers = [b.center for b in result.bars if b.show_year]
+    assert min(b - a for a, b in itertools.pairwise(centers)) >= 32  # no overlap
     assert labelled[-1] == 2025
     assert not any(b.show_value for b in result.bars)  # too many bars for value labels
 
@@ -54,3 +58,12 @@ def test_description_says_what_the_chart_shows():
     assert chart({2020: 3, 2021: 1}).description == (
         "Papers per year, 2020–2021: 4 papers in all; the most, 3 papers, in 2020."
     )
+
+
+def test_value_labels_only_where_they_fit_their_bar():
+    few_small = chart({2020: 3, 2021: 1, 2022: 7})
+    assert all(b.show_value for b in few_small.bars)
+    many_large = chart(dict.fromkeys(range(2010, 2026), 12345))
+    assert not any(b.show_value for b in many_large.bars)
+    slot = many_large.bars[1].x - many_large.bars[0].x
+    assert slot < 6.5 * len("12,345")

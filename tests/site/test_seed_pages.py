@@ -160,8 +160,7 @@ def test_media_page_shows_everything_the_wiki_page_shows(client, demo):
     cache = doc.find("section", **{"aria-labelledby": "cache-h"}).text
     assert "HTTP 200" in cache
     assert "fetched Apr 9, 2026" in cache
-    assert "KB" in cache
-    assert "98 KB" in seed
+    assert "98 KB" in seed and "98 KB" in cache
     preview = doc.find("pre", cls="preview").text
     assert preview.startswith("39 - Evan Hubinger on Model Organisms of Misalignment")
     assert "ab988e5f8101dd4a" in text and "sid_QQ5GA92X47" in text
