@@ -12,9 +12,11 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import reversion
 from django.db import transaction
 from django.utils import timezone
 
+from core.page_cache import bump_generation
 from profiles.models import Organization
 
 from ..models import Authorship, ImportRun, Publication
@@ -24,6 +26,7 @@ from .merge import Merger, Outcome
 from .records import InputError, Location, PaperRecord, RecordProblem
 
 BATCH_SIZE = 1000
+REVISION_CHUNK = 500
 MAX_STORED_MESSAGES = 1000
 JSON_PARSERS = {
     "semantic_scholar": semantic_scholar.parse,
@@ -81,6 +84,7 @@ class ImportResult:
     organizations_created: int = 0
     written: bool = False
     run: ImportRun | None = None
+    changed_ids: list[int] = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -350,6 +354,9 @@ def import_papers(
                 transaction.set_rollback(True)
             else:
                 result.written = True
+                record_revisions(result.changed_ids, run=run, user=run.user)
+                # Cached pages go stale once the new rows are visible, not before.
+                transaction.on_commit(bump_generation)
     except _Rollback:
         # Nothing was written: the valid records were not imported either.
         result.skipped += result.created + result.updated + result.unchanged
@@ -375,11 +382,34 @@ def import_papers(
 def _merge(merger: Merger, batch: list[PaperRecord], result: ImportResult, collect: bool) -> int:
     for outcome in merger.merge(batch):
         setattr(result, outcome.action, getattr(result, outcome.action) + 1)
+        if outcome.action != "unchanged":
+            result.changed_ids.append(outcome.target.pub.pk)
         for note in outcome.notes:
             result.warnings.append(_message("warning", outcome.record.location, note))
         if collect and outcome.action != "unchanged":
             result.changes.append(_change_entry(outcome))
     return len(batch)
+
+
+def record_revisions(publication_ids: list[int], *, run: ImportRun, user=None):
+    """A django-reversion revision for every paper the run created or changed (with its
+    authors, as the admin records them), attributed to the run and to its user.
+
+    One revision per chunk of papers keeps memory bounded on large imports; each says
+    which run made it.
+    """
+    ids = list(dict.fromkeys(publication_ids))
+    comment = f"Import run #{run.pk}: {_clip(run.source, 200)}"
+    for start in range(0, len(ids), REVISION_CHUNK):
+        chunk = ids[start : start + REVISION_CHUNK]
+        with reversion.create_revision(atomic=False):
+            reversion.set_comment(comment)
+            if user is not None:
+                reversion.set_user(user)
+            for publication in Publication.objects.filter(pk__in=chunk).prefetch_related(
+                "authorships__affiliations"
+            ):
+                reversion.add_to_revision(publication)
 
 
 def _clip(text: str, limit: int) -> str:
