@@ -285,3 +285,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Admin paper import page: the largest file (or pasted text) it accepts. Larger files:
+# `manage.py import_papers`, which streams them.
+IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))
