@@ -13,8 +13,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import reversion
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import router, transaction
 from django.utils import timezone
+from django.utils.encoding import is_protected_type
+from reversion.models import Revision, Version
 
 from core.page_cache import bump_generation
 from profiles.models import Organization
@@ -392,24 +396,84 @@ def _merge(merger: Merger, batch: list[PaperRecord], result: ImportResult, colle
 
 
 def record_revisions(publication_ids: list[int], *, run: ImportRun, user=None):
-    """A django-reversion revision for every paper the run created or changed (with its
-    authors, as the admin records them), attributed to the run and to its user.
+    """A django-reversion revision for every paper the run created or changed, with its
+    authors (what the admin records), attributed to the run and to its user.
 
-    One revision per chunk of papers keeps memory bounded on large imports; each says
-    which run made it.
+    Versions are written in bulk from ``values()`` rows in the exact format
+    ``reversion.add_to_revision`` writes (Django's JSON serializer over the fields
+    reversion registers; a test compares the two): reversion's own path serializes one
+    object at a time and builds a query per many-to-many field per object, which made a
+    10,000-paper import 15× slower. One revision per chunk keeps memory bounded.
     """
     ids = list(dict.fromkeys(publication_ids))
     comment = f"Import run #{run.pk}: {_clip(run.source, 200)}"
     for start in range(0, len(ids), REVISION_CHUNK):
         chunk = ids[start : start + REVISION_CHUNK]
-        with reversion.create_revision(atomic=False):
-            reversion.set_comment(comment)
-            if user is not None:
-                reversion.set_user(user)
-            for publication in Publication.objects.filter(pk__in=chunk).prefetch_related(
-                "authorships__affiliations"
+        revision = Revision.objects.create(user=user, comment=comment, date_created=timezone.now())
+        versions = [
+            *_versions(Publication, Publication.objects.filter(pk__in=chunk), revision),
+            *_versions(Authorship, Authorship.objects.filter(publication_id__in=chunk), revision),
+        ]
+        Version.objects.bulk_create(versions, batch_size=500)
+
+
+def _versions(model, queryset, revision) -> Iterator:
+    """``Version`` rows for every object of ``queryset``, serialized as reversion does."""
+    options = reversion.revisions._get_options(model)
+    names = set(options.fields)
+    fields = [
+        model_field
+        for model_field in model._meta.concrete_model._meta.local_fields
+        if model_field.serialize and model_field.name in names
+    ]
+    many = [
+        model_field
+        for model_field in model._meta.concrete_model._meta.local_many_to_many
+        if model_field.serialize and model_field.name in names
+    ]
+    rows = list(queryset.values("pk", *(model_field.attname for model_field in fields)))
+    related: dict[str, dict] = {}
+    pks = [row["pk"] for row in rows]
+    for model_field in many:
+        through = model_field.remote_field.through
+        source, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
+        links = related[model_field.name] = {}
+        for start in range(0, len(pks), 500):
+            for owner, other in (
+                through.objects.filter(**{f"{source}__in": pks[start : start + 500]})
+                .order_by(target, "pk")
+                .values_list(source, target)
             ):
-                reversion.add_to_revision(publication)
+                links.setdefault(owner, []).append(other)
+    content_type = ContentType.objects.get_for_model(model)
+    label = model._meta.label_lower
+    for row in rows:
+        values = {}
+        for model_field in fields:
+            value = row[model_field.attname]
+            if not is_protected_type(value) and model_field.get_internal_type() != "JSONField":
+                value = str(value)
+            values[model_field.name] = value
+        for model_field in many:
+            values[model_field.name] = related[model_field.name].get(row["pk"], [])
+        data = [{"model": label, "pk": row["pk"], "fields": values}]
+        yield Version(
+            revision=revision,
+            object_id=str(row["pk"]),
+            content_type=content_type,
+            db=router.db_for_write(model),
+            format=options.format,
+            serialized_data=json.dumps(data, cls=DjangoJSONEncoder),
+            object_repr=_repr(model, row),
+        )
+
+
+def _repr(model, row) -> str:
+    # ``str(obj)`` of the two models, from a values() row.
+    if model is Authorship:
+        return f"{row['position']}. {row['name']}"
+    year = f" ({row['published_on'].year})" if row["published_on"] else ""
+    return f"{row['title']}{year}"
 
 
 def _clip(text: str, limit: int) -> str:
