@@ -376,3 +376,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Admin paper import page: the largest file (or pasted text) it accepts. Larger files:
+# `manage.py import_papers`, which streams them.
+IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))
+# Optional Semantic Scholar API key for `import_papers --s2-author` (higher rate limits).
+SEMANTIC_SCHOLAR_API_KEY = env("SEMANTIC_SCHOLAR_API_KEY", "")

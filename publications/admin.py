@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.urls import path
 
 from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
 
+from .admin_import import import_view
 from .identifiers import normalize_arxiv_id, normalize_doi
 from .models import Authorship, ImportRun, Publication, Topic
 from .views import PublicationDetailView, TopicDetailView
@@ -40,6 +42,8 @@ class PublicationAdmin(PublicModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("topics", "organizations")
     inlines = [AuthorshipInline]
+    # Links the import page; extends reversion's change list (PublicModelAdmin's).
+    change_list_template = "admin/publications/publication/change_list.html"
     actions = ["publish", "unpublish", "feature", "unfeature"]
     readonly_fields = (*AUDIT_FIELDS, "edited_fields")
     fieldsets = (
@@ -102,6 +106,10 @@ class PublicationAdmin(PublicModelAdmin):
         ),
         ("Source", {"fields": ("source_record",), "classes": ("collapse",)}),
     )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(lambda request: import_view(request, self))
+        return [path("import/", view, name="publications_publication_import"), *super().get_urls()]
 
     def get_search_results(self, request, queryset, search_term):
         # Editors paste ids in every form: "https://doi.org/10.…", "arXiv:2401.05566v2".

@@ -4,6 +4,7 @@ import re
 from collections.abc import Iterator
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
+from . import crossref
 from .crossref import first, orcid_of, person_name
 from .records import AuthorRecord, Location, PaperRecord, RecordProblem
 from .text import (
@@ -70,7 +71,8 @@ def item_record(item: dict, location: Location) -> PaperRecord:
     if isinstance(count, int):
         record.citation_count = count
     kind = str(item.get("type") or "")
-    record.kind = KINDS.get(kind, "other" if kind else "")
+    # Crossref's CSL-JSON keeps Crossref's own type names ("journal-article").
+    record.kind = KINDS.get(kind) or crossref.KINDS.get(kind) or ("other" if kind else "")
     if record.arxiv_id and record.kind in {"", "other"}:
         record.kind = "preprint"
     return record

@@ -1,21 +1,19 @@
 """Fetching papers from online services, politely, as ``Source``s for the same parsers.
 
-``PoliteClient`` names the site and a contact in its User-Agent, times out, waits between
-requests to the same host (arXiv asks for one request every three seconds), and retries
-429 and 5xx answers with exponential backoff (honouring ``Retry-After``). Its
-``transport`` is a plain callable, so tests pass recorded payloads and never touch the
-network.
+Every request goes through ``core.http.PoliteClient`` (the site's one HTTP client): a
+User-Agent naming the site and a contact, timeouts, retries with exponential backoff on
+429 and 5xx (honouring ``Retry-After``) and a size limit. ``Fetcher`` keeps one client per
+host so each host gets its own pace (arXiv asks for one request every three seconds).
+Tests inject an ``opener`` serving recorded payloads, so they never touch the network.
 """
 
 import json
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
+from core import http
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from . import arxiv
@@ -41,6 +39,11 @@ HOST_INTERVALS = {
     "pub.orcid.org": 0.1,
     "api.openalex.org": 0.1,
 }
+DEFAULT_INTERVAL = 0.5
+TIMEOUT = 30.0
+RETRIES = 4
+BACKOFF = 2.0
+MAX_BYTES = 50 * 1024 * 1024
 ARXIV_IDS_PER_REQUEST = 100
 ORCID_WORKS_PER_REQUEST = 100
 MAX_PAGES = 200
@@ -54,8 +57,7 @@ class FetchError(InputError):
 class Response:
     status: int
     body: bytes
-    headers: dict = field(default_factory=dict)
-    url: str = ""
+    url: str
 
     def json(self):
         try:
@@ -64,107 +66,46 @@ class Response:
             raise FetchError(f"{self.url} did not return JSON", source=self.url) from None
 
 
-Transport = Callable[[str, dict, float], Response]
+class Fetcher:
+    """``core.http.PoliteClient``s, one per host, behind a ``get`` that adds query
+    parameters and turns transport failures into ``FetchError`` (a clear message, exit 1).
+    """
 
-
-def urllib_transport(url: str, headers: dict, timeout: float, max_bytes: int) -> Response:
-    request = urllib.request.Request(url, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            body = answer.read(max_bytes + 1)
-            status, answer_headers = answer.status, dict(answer.headers)
-    except urllib.error.HTTPError as error:
-        body = error.read(max_bytes + 1) if error.fp else b""
-        status, answer_headers = error.code, dict(error.headers or {})
-    if len(body) > max_bytes:
-        raise FetchError(f"the answer from {url} is larger than {max_bytes:,} bytes", source=url)
-    return Response(
-        status, body, {key.lower(): value for key, value in answer_headers.items()}, url
-    )
-
-
-class PoliteClient:
-    def __init__(
-        self,
-        *,
-        transport: Transport | None = None,
-        user_agent: str | None = None,
-        timeout: float = 30.0,
-        max_retries: int = 4,
-        backoff: float = 2.0,
-        max_wait: float = 60.0,
-        max_bytes: int = 50 * 1024 * 1024,
-        intervals: dict | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        self.user_agent = user_agent or default_user_agent()
-        self.timeout = timeout
-        self.max_retries = max_retries
-        self.backoff = backoff
-        self.max_wait = max_wait
-        self.max_bytes = max_bytes
-        self.intervals = HOST_INTERVALS if intervals is None else intervals
+    def __init__(self, *, opener=None, sleep: Callable[[float], None] = time.sleep):
+        self.opener = opener
         self.sleep = sleep
-        self.clock = clock
-        self._transport = transport
-        self._last_request: dict[str, float] = {}
+        self._clients: dict[str, http.PoliteClient] = {}
 
-    def _send(self, url, headers):
-        if self._transport is not None:
-            return self._transport(url, headers, self.timeout)
-        return urllib_transport(url, headers, self.timeout, self.max_bytes)
+    def client(self, host: str) -> http.PoliteClient:
+        if host not in self._clients:
+            self._clients[host] = http.PoliteClient(
+                timeout=TIMEOUT,
+                min_interval=HOST_INTERVALS.get(host, DEFAULT_INTERVAL),
+                retries=RETRIES,
+                backoff=BACKOFF,
+                max_bytes=MAX_BYTES,
+                opener=self.opener,
+                sleep=self.sleep,
+            )
+        return self._clients[host]
 
-    def _wait_for_turn(self, host: str):
-        interval = self.intervals.get(host, 0.5)
-        last = self._last_request.get(host)
-        if last is not None:
-            wait = last + interval - self.clock()
-            if wait > 0:
-                self.sleep(wait)
-        self._last_request[host] = self.clock()
-
-    def get(self, url: str, *, params: dict | None = None, headers: dict | None = None) -> Response:
-        """GET with retries. Returns the last response (any status) or raises ``FetchError``
-        when the host cannot be reached or keeps failing."""
+    def get(self, url: str, *, params: dict | None = None, headers: dict | None = None):
         if params:
             url = f"{url}?{urllib.parse.urlencode(params, safe=',:*')}"
         host = urllib.parse.urlsplit(url).hostname or ""
-        request_headers = {"User-Agent": self.user_agent, "Accept": "application/json"}
-        request_headers.update(headers or {})
-        attempt = 0
-        while True:
-            self._wait_for_turn(host)
-            try:
-                response = self._send(url, request_headers)
-            except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
-                reason = getattr(error, "reason", error)
-                if attempt >= self.max_retries:
-                    raise FetchError(
-                        f"could not reach {host}: {reason} (after {attempt + 1} tries)", source=url
-                    ) from None
-            else:
-                if response.status != 429 and response.status < 500:
-                    response.url = response.url or url
-                    return response
-                if attempt >= self.max_retries:
-                    raise FetchError(
-                        f"{host} answered HTTP {response.status} (after {attempt + 1} tries)",
-                        source=url,
-                    )
-                retry_after = (response.headers or {}).get("retry-after", "")
-                if retry_after.strip().isdigit():
-                    self.sleep(min(float(retry_after), self.max_wait))
-                    attempt += 1
-                    continue
-            self.sleep(min(self.backoff * 2**attempt, self.max_wait))
-            attempt += 1
-
-
-def default_user_agent() -> str:
-    site = getattr(settings, "SITE_NAME", "Research profiles")
-    contact = getattr(settings, "SITE_CONTACT", "")
-    return f"{site} paper importer (mailto:{contact})" if contact else f"{site} paper importer"
+        try:
+            answer = self.client(host).get(
+                url, headers={"Accept": "application/json", **(headers or {})}
+            )
+        except http.FetchError as error:
+            raise FetchError(f"could not reach {host}: {error}", source=url) from None
+        if answer.status in http.RETRY_STATUSES:
+            raise FetchError(
+                f"{host} answered HTTP {answer.status} (after {RETRIES + 1} tries)", source=url
+            )
+        if answer.truncated:
+            raise FetchError(f"the answer is larger than {MAX_BYTES:,} bytes", source=url)
+        return Response(answer.status, answer.body, url)
 
 
 @dataclass
@@ -173,7 +114,7 @@ class Fetched:
     problems: list[RecordProblem] = field(default_factory=list)
 
 
-def fetch_arxiv(ids: list[str], client: PoliteClient) -> Fetched:
+def fetch_arxiv(ids: list[str], client: Fetcher) -> Fetched:
     """arXiv Atom feeds for ``ids`` (with or without version; old-style ids too)."""
     fetched, wanted = Fetched(), []
     for raw in ids:
@@ -209,7 +150,7 @@ def fetch_arxiv(ids: list[str], client: PoliteClient) -> Fetched:
     return fetched
 
 
-def fetch_dois(dois: list[str], client: PoliteClient) -> Fetched:
+def fetch_dois(dois: list[str], client: Fetcher) -> Fetched:
     """Crossref works for DOIs; arXiv DOIs go to arXiv; other registries (DataCite…)
     through doi.org content negotiation as CSL-JSON."""
     fetched, arxiv_ids = Fetched(), []
@@ -261,7 +202,7 @@ def _require_ok(response: Response, what: str):
         )
 
 
-def fetch_orcid(orcid_id: str, client: PoliteClient) -> Fetched:
+def fetch_orcid(orcid_id: str, client: Fetcher) -> Fetched:
     """Every public work of an ORCID record, with contributors (bulk work endpoint)."""
     orcid_id = orcid_id.strip().rsplit("/", 1)[-1]
     response = client.get(f"{ORCID_API}{orcid_id}/works")
@@ -290,7 +231,7 @@ def fetch_orcid(orcid_id: str, client: PoliteClient) -> Fetched:
     return fetched
 
 
-def fetch_s2_author(author_id: str, client: PoliteClient, api_key: str = "") -> Fetched:
+def fetch_s2_author(author_id: str, client: Fetcher, api_key: str = "") -> Fetched:
     """Every page of a Semantic Scholar author's papers."""
     headers = {"x-api-key": api_key} if api_key else {}
     fetched, offset = Fetched(), 0
@@ -315,7 +256,7 @@ def fetch_s2_author(author_id: str, client: PoliteClient, api_key: str = "") -> 
     return fetched
 
 
-def fetch_openalex_author(author_id: str, client: PoliteClient, mailto: str = "") -> Fetched:
+def fetch_openalex_author(author_id: str, client: Fetcher, mailto: str = "") -> Fetched:
     """Every page of an OpenAlex author's works (cursor paging)."""
     author_id = author_id.strip().rsplit("/", 1)[-1]
     fetched, cursor = Fetched(), "*"

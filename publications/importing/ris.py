@@ -80,7 +80,9 @@ def _display(name: str) -> str:
 
 def entry_record(entry: dict, location: Location) -> PaperRecord:
     record = PaperRecord(source_format=FORMAT, location=location, raw=entry)
-    record.title = clean(entry.get("title") or entry.get("primary_title"))
+    record.title = clean(
+        entry.get("title") or entry.get("primary_title") or entry.get("short_title")
+    )
     names = (entry.get("first_authors") or []) + (entry.get("authors") or [])
     record.authors = [AuthorRecord(name=_display(name)) for name in names if _display(name)]
     for key in ("date", "publication_year", "year"):

@@ -2,6 +2,7 @@
 
 import json
 import sys
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -25,7 +26,7 @@ class Command(BaseCommand):
         "All or nothing unless --skip-invalid. Exit codes: 0 success, 1 invalid input, "
         "2 usage error."
     )
-    stealth_options = ("stdin", "http_transport")
+    stealth_options = ("stdin", "http_opener", "http_sleep")
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -167,7 +168,9 @@ class Command(BaseCommand):
             )
         problems, person = [], None
         if any(online):
-            client = fetch.PoliteClient(transport=options.get("http_transport"))
+            client = fetch.Fetcher(
+                opener=options.get("http_opener"), sleep=options.get("http_sleep") or time.sleep
+            )
             try:
                 fetched = []
                 if options["arxiv"]:
