@@ -29,6 +29,16 @@ GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/perfbench")
 
 
+def _stop_on_sigterm(signum, frame):
+    # `timeout`, `kill` or a closed terminal: unwind, so every `finally` stops what it
+    # started (gunicorn, scratch databases).
+    raise SystemExit(128 + signum)
+
+
+signal.signal(signal.SIGTERM, _stop_on_sigterm)
+signal.signal(signal.SIGHUP, _stop_on_sigterm)
+
+
 def production_env(database_url, **extra):
     """The environment of a production deployment on 127.0.0.1 (no TLS in front)."""
     env = {
