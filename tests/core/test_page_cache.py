@@ -1,6 +1,7 @@
 """The anonymous page cache: hits run no query, every content change is seen at once."""
 
 import datetime
+import os
 import time
 from io import StringIO
 
@@ -359,3 +360,43 @@ def test_no_stale_page_after_an_import(client, tmp_path):
     response = get(client, url)
     assert response["X-Page-Cache"] == "miss"
     assert "Imported by bibtex" in response.content.decode()
+
+
+def test_a_save_in_another_process_invalidates_this_process_pages(client, settings, tmp_path):
+    """gunicorn runs several workers, each with its own local-memory cache: a save that
+    one worker handles must stop every other worker from serving its cached copy."""
+    import subprocess
+    import sys
+
+    settings.PAGE_CACHE_GENERATION_FILE = str(tmp_path / "generation")
+    PublicationFactory(title="Papertitle Alpha")
+    url = reverse("publications:list")
+    get(client, url)
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    # Another worker saves something: a separate Python process with its own cache.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from django.conf import settings; "
+            f"settings.PAGE_CACHE_GENERATION_FILE = {str(tmp_path / 'generation')!r}; "
+            "from core.page_cache import bump_generation; bump_generation()",
+        ],
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"},
+        cwd=settings.BASE_DIR,
+    )
+    assert get(client, url)["X-Page-Cache"] == "miss"
+
+
+def test_without_a_generation_file_the_shared_cache_holds_the_generation(client, settings):
+    settings.PAGE_CACHE_GENERATION_FILE = ""
+    paper = PublicationFactory(title="Papertitle Alpha")
+    url = reverse("publications:list")
+    get(client, url)
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    paper.title = "Papertitle Omega"
+    paper.save()
+    response = get(client, url)
+    assert response["X-Page-Cache"] == "miss" and "Papertitle Omega" in response.content.decode()
