@@ -400,3 +400,16 @@ def test_without_a_generation_file_the_shared_cache_holds_the_generation(client,
     paper.save()
     response = get(client, url)
     assert response["X-Page-Cache"] == "miss" and "Papertitle Omega" in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["home", *TYPES])
+def test_every_page_type_answers_conditional_requests_with_304(client, kind):
+    objects = world()
+    url = reverse("showcase:home") if kind == "home" else objects[kind].get_absolute_url()
+    first = get(client, url)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    by_etag = get(client, url, if_none_match=first["ETag"])
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    assert by_etag["ETag"] == first["ETag"]
+    assert get(client, url, if_modified_since=first["Last-Modified"]).status_code == 304
+    assert get(client, url, if_none_match='"something-else"').status_code == 200
