@@ -19,7 +19,8 @@ What it does, and undoes:
 4. for every page: fetch it once, write its exact bytes to STATIC_ROOT/bench/<page>.html
    (before gunicorn starts, so whitenoise serves it like any static file), then run
    wrk against the page and against that static file back to back, so both see the
-   same neighbours on this shared machine; the ratio is page rps ÷ static rps;
+   same neighbours on this shared machine; the ratio is page rps ÷ static rps (workers
+   are not recycled mid-run, GUNICORN_MAX_REQUESTS=0: see bench/README.md);
 5. stop gunicorn and drop the scratch database, whatever happens.
 
 Output: markdown tables on stdout, and JSON in bench/results/http-<db>.json.
@@ -192,10 +193,10 @@ def main():
                 label,
                 f"{sizes[label]:,}",
                 f"{c_page:.0f} / {c_static:.0f}",
-                f"{100 * c_page / c_static:.1f}%",
+                f"{100 * c_page / c_static:.2f}%",
                 f"{u_page:.0f} / {u_static:.0f}",
-                f"{100 * u_page / u_static:.1f}%",
-                f"{c_page / u_page:.1f}×",
+                f"{100 * u_page / u_static:.2f}%",
+                f"{c_page / u_page:.1f}×" if u_page else "∞ (uncached: none in time)",
             ]
         )
     print()
@@ -221,7 +222,7 @@ def main():
     print()
     print(f"## Deep pagination ({args.db}, uncached)")
     print()
-    slowdown = deep["page 1"] / deep["page 200"]
+    slowdown = deep["page 1"] / deep["page 200"] if deep["page 200"] else float("inf")
     print(
         table(
             ["page 1 rps", "page 200 rps", "page 200 time ÷ page 1 time"],
