@@ -101,6 +101,13 @@ def measure(url):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def save(vendor, data):
+    """Keep each step as soon as it is measured (the large step can take long)."""
+    out = ROOT / "bench" / "results" / f"search-{vendor}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps({"machine": machine(), **data}, indent=2))
+
+
 def run(vendor, first=10_000, total=100_000):
     with scratch_database(vendor) as url:
         gen_small = generate(
@@ -109,6 +116,7 @@ def run(vendor, first=10_000, total=100_000):
         print(f"[{vendor}] {first:,} papers generated in {gen_small:.0f} s", flush=True)
         small = measure(url)
         print(f"[{vendor}] measured at {small['papers']:,} papers", flush=True)
+        save(vendor, {"generate_small_s": gen_small, "small": small})
         more = total - first
         gen_large = generate(url, people=max(1, more * 75 // 10_000), publications=more, media=0)
         print(f"[{vendor}] +{more:,} papers generated in {gen_large:.0f} s", flush=True)
@@ -173,9 +181,7 @@ def main():
     results = {}
     for vendor in vendors:
         results[vendor] = run(vendor, args.first, args.total)
-        out = ROOT / "bench" / "results" / f"search-{vendor}.json"
-        out.parent.mkdir(exist_ok=True)
-        out.write_text(json.dumps({"machine": machine(), **results[vendor]}, indent=2))
+        save(vendor, results[vendor])
     for vendor, data in results.items():
         report(vendor, data)
 
