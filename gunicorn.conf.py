@@ -10,8 +10,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so a slow leak can never take the site down.
-max_requests = 2000
-max_requests_jitter = 200
+# (Each recycled worker starts with an empty local-memory page cache; Redis keeps it.)
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = max_requests // 10
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

@@ -203,6 +203,13 @@ else:
             "LOCATION": "research-profiles",
         }
     }
+# The page cache's content generation must be shared by every app-server process: a
+# shared cache (Redis) holds it; with a process-local cache it is kept in this file.
+PAGE_CACHE_GENERATION_FILE = env("DJANGO_PAGE_CACHE_GENERATION_FILE") or (
+    ""
+    if CACHES["default"]["BACKEND"].endswith(("RedisCache", "DummyCache"))
+    else str(BASE_DIR / ".page-cache-generation")
+)
 # Whole pages for anonymous visitors (core.page_cache); 0 turns it off. Off while
 # debugging, so template edits show at once.
 PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
@@ -246,7 +253,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media-files/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))

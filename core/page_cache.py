@@ -8,13 +8,21 @@ the next scheduled publish/unpublish time, so scheduled items appear on time wit
 cron job. Responses carry an ETag and Last-Modified; a matching conditional request gets
 304 Not Modified.
 
+The generation must be the same in every app-server process. A shared cache (Redis)
+holds it; with the default process-local cache (local memory, one per gunicorn worker)
+it lives in a small file instead (``PAGE_CACHE_GENERATION_FILE``, its modification time
+in nanoseconds): one ``stat`` per request, and a save in one worker invalidates the
+pages every other worker has cached.
+
 Only GET/HEAD requests without a session cookie are cached, and only 200 responses that
 set no cookie, so staff (who see drafts) and forms with CSRF tokens are never cached;
 nor are pages that use their Content-Security-Policy nonce (it must change every time).
 """
 
 import hashlib
+import os
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -33,7 +41,19 @@ def cache_seconds():
     return getattr(settings, "PAGE_CACHE_SECONDS", 300)
 
 
+def _generation_file():
+    path = getattr(settings, "PAGE_CACHE_GENERATION_FILE", None)
+    return Path(path) if path else None
+
+
 def current_generation():
+    path = _generation_file()
+    if path is not None:
+        try:
+            return path.stat().st_mtime_ns
+        except FileNotFoundError:
+            bump_generation()
+            return path.stat().st_mtime_ns
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         generation = time.time_ns()
@@ -44,7 +64,19 @@ def current_generation():
 
 def bump_generation(**kwargs):
     """Invalidate every cached page. Connected to content models' save/delete signals."""
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+    path = _generation_file()
+    if path is None:
+        cache.set(GENERATION_KEY, time.time_ns(), None)
+        return
+    try:
+        previous = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        previous = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    # Always forward, even when two bumps fall within the clock's resolution.
+    now = max(time.time_ns(), previous + 1)
+    os.utime(path, ns=(now, now))
 
 
 def seconds_until_next_boundary(generation):

@@ -2,12 +2,14 @@
 
 ``generate(people=…, publications=…, media=…, seed=…)`` fills an empty (or bench-only)
 database with people, organizations, papers with 1–30 ordered authors and their
-affiliations, abstracts of 150–250 words, arXiv categories, citation histories,
+affiliations, abstracts of 150–250 words (a common vocabulary plus a Zipf-distributed
+long tail of made-up terms), arXiv categories, citation histories,
 topics, outlets and media items with key points and, on some, 50–100 KB cached
 transcripts. The same seed always gives the same content.
 """
 
 import datetime
+import itertools
 import random
 from dataclasses import dataclass
 
@@ -44,6 +46,24 @@ FAMILY = (
     "Nguyen Perez Radhakrishnan Ringer Schiefer Schulz Treutlein Uesato van Merwijk "
     "Wagner Wang Wright Zhang Müller Šimek Dvořák Ó Briain"
 ).split()
+
+
+def _rare_words(n=20_000):
+    """Made-up technical terms (``zorvekal``...), a long tail for abstracts: real
+    abstracts use a few words that only a handful of papers share, which is what makes
+    a selective search selective."""
+
+    syllables = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"]
+    words = ["".join(parts) for parts in itertools.product(syllables, repeat=3)]
+    random.Random(0).shuffle(words)
+    return words[:n]
+
+
+#: The long tail, most frequent first: word k is drawn with weight 1 / (k + 1) (Zipf).
+RARE_WORDS = _rare_words()
+_RARE_CUMULATIVE = list(itertools.accumulate(1 / (k + 1) for k in range(len(RARE_WORDS))))
+RARE_PER_ABSTRACT = 3
+
 CATEGORIES = ["cs.LG", "cs.AI", "cs.CL", "cs.CR", "cs.CV", "stat.ML", "cs.CY", "cs.MA"]
 VENUES = ["NeurIPS", "ICML", "ICLR", "ACL", "EMNLP", "TMLR", "JMLR", "AAAI", ""]
 
@@ -81,6 +101,12 @@ def generate(*, people=100, publications=1000, media=100, seed=1, progress=None)
 
     def words(n):
         return " ".join(rng.choice(WORDS) for _ in range(n))
+
+    def abstract():
+        common = [rng.choice(WORDS) for _ in range(rng.randint(150, 250) - RARE_PER_ABSTRACT)]
+        for term in rng.choices(RARE_WORDS, cum_weights=_RARE_CUMULATIVE, k=RARE_PER_ABSTRACT):
+            common.insert(rng.randrange(len(common)), term)
+        return " ".join(common).capitalize() + "."
 
     def text_of_size(n_bytes):
         parts, size = [], 0
@@ -178,7 +204,7 @@ def generate(*, people=100, publications=1000, media=100, seed=1, progress=None)
                     Publication(
                         title=title(),
                         slug=f"{BENCH_PREFIX}paper-{offset + i}",
-                        abstract=words(rng.randint(150, 250)).capitalize() + ".",
+                        abstract=abstract(),
                         kind=rng.choice(Publication.Kind.values),
                         published_on=published_on,
                         venue=rng.choice(VENUES),

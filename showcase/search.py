@@ -6,12 +6,12 @@ answered:
 
 * On PostgreSQL it is full-text search: each type has a weighted document
   (a paper's title A, its abstract B; a media item's title A, description and
-  summary B, cached transcript D; ...), matched with ``websearch_to_tsquery``
-  (quotes, ``or`` and ``-word`` work as on web search engines), ranked with
-  ``ts_rank``, and served by the GIN expression indexes created in
-  ``showcase/migrations/0002_search_indexes.py``. The document expressions
-  here and the index expressions there must stay identical, or the indexes go
-  unused (a test checks the query plan).
+  summary B, cached transcript D; ...), stored in a generated ``search_document``
+  column with a GIN index (``showcase/migrations/0005_stored_search_documents.py``),
+  matched with ``websearch_to_tsquery`` (quotes, ``or`` and ``-word`` work as on web
+  search engines) and ranked with ``ts_rank`` on the stored document, so no row's
+  text is parsed again at query time. ``document()`` here must build the same
+  expression as that column (a test checks it, and that the plan uses the index).
 * On SQLite the same words are matched with case-insensitive containment, with
   the same weights summed into a rank, so results are ranked the same way.
 
@@ -26,10 +26,15 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, Expression, F, FloatField, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -211,6 +216,18 @@ def document(kind):
     )
 
 
+class StoredDocument(Expression):
+    """The row's stored ``search_document`` column (PostgreSQL; computed by the database
+    from ``document(kind)``), on whatever alias the row's table has in the query."""
+
+    def __init__(self):
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name(compiler.query.get_initial_alias())
+        return f'{table}."search_document"', []
+
+
 def _related_ids(kind, terms, limit=1000):
     """Ids of rows whose related text (a paper's author names) contains every term.
 
@@ -256,7 +273,7 @@ def _postgres(queryset, kind, query):
             output_field=FloatField(),
         )
     return (
-        queryset.alias(search_document=document(kind))
+        queryset.alias(search_document=StoredDocument())
         .filter(matched)
         .annotate(rank=rank)
         .order_by("-rank", "pk")

@@ -1,7 +1,9 @@
 """The anonymous page cache: hits run no query, every content change is seen at once."""
 
 import datetime
+import os
 import time
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
@@ -172,3 +174,242 @@ def test_not_found_pages_are_not_cached(client):
     assert get(client, url).status_code == 404
     PublicationFactory(slug="not-yet")
     assert get(client, url).status_code == 200
+
+
+# -- every content type × every kind of change ------------------------------------------
+# For each type: its own page, and a page that lists it among others (for publish,
+# unpublish, delete and schedule, where the object's own page is a 404 on one side).
+TYPES = ("person", "paper", "media item", "topic", "organization", "outlet")
+CHANGES = ("edit", "publish", "unpublish", "scheduled publish", "scheduled unpublish", "delete")
+
+
+def world():
+    """One of every type, all linked, so each shows up on the others' pages."""
+    from tests.factories import AffiliationFactory, OrganizationFactory, OutletFactory
+
+    org = OrganizationFactory(name="Orgname Alpha")
+    outlet = OutletFactory(name="Outletname Alpha")
+    person = PersonFactory(name="Personname Alpha")
+    AffiliationFactory(person=person, organization=org)
+    paper = PublicationFactory(title="Papertitle Alpha")
+    AuthorshipFactory(publication=paper, position=1, person=person, name=person.name)
+    paper.organizations.add(org)
+    topic = TopicFactory(name="Topicname Alpha")
+    paper.topics.add(topic)
+    item = MediaItemFactory(title="Mediatitle Alpha", outlet=outlet)
+    item.topics.add(topic)
+    AppearanceFactory(media_item=item, person=person)
+    return {
+        "person": person,
+        "paper": paper,
+        "media item": item,
+        "topic": topic,
+        "organization": org,
+        "outlet": outlet,
+    }
+
+
+def label_field(obj):
+    return "title" if hasattr(obj, "title") else "name"
+
+
+def listing_url(kind, objects):
+    """A page that shows ``kind`` among other things (and stays 200 whatever happens)."""
+    return {
+        "person": reverse("profiles:list"),
+        "paper": reverse("publications:list"),
+        "media item": reverse("media_items:list"),
+        "topic": reverse("topics:list"),
+        "organization": objects["person"].get_absolute_url(),
+        "outlet": reverse("media_items:list"),
+    }[kind]
+
+
+def shows(client, url, text):
+    response = get(client, url)
+    return response.status_code == 200 and text in response.content.decode()
+
+
+@pytest.mark.parametrize("change", CHANGES)
+@pytest.mark.parametrize("kind", TYPES)
+def test_no_stale_page_after_any_change_to_any_type(client, kind, change):
+    objects = world()
+    obj = objects[kind]
+    field = label_field(obj)
+    name = getattr(obj, field)
+    own, listing = obj.get_absolute_url(), listing_url(kind, objects)
+    now = timezone.now()
+
+    if change in ("publish", "scheduled publish"):
+        obj.is_published = change == "publish"
+        obj.publish_at = None
+        type(obj).objects.filter(pk=obj.pk).update(is_published=False)
+        obj.refresh_from_db()
+        # Refresh the generation the way a save would, then cache the "before" pages.
+        obj.save()
+        if change == "scheduled publish":
+            obj.is_published = True
+            obj.publish_at = now + datetime.timedelta(seconds=1.5)
+            obj.save()
+    listed = f'href="{own}"' if kind == "organization" else name
+    assert shows(client, listing, listed) == (change not in ("publish", "scheduled publish"))
+    assert shows(client, own, name) == (change not in ("publish", "scheduled publish"))
+    assert get(client, listing)["X-Page-Cache"] == "hit"
+
+    if change == "edit":
+        setattr(obj, field, name.replace("Alpha", "Omega"))
+        obj.save()
+        # (The old name may rightly stay: an authorship keeps the name as printed.)
+        expected, gone = name.replace("Alpha", "Omega"), None
+    elif change == "publish":
+        obj.is_published = True
+        obj.save()
+        expected, gone = name, None
+    elif change == "unpublish":
+        obj.is_published = False
+        obj.save()
+        expected, gone = None, name
+    elif change == "scheduled publish":
+        time.sleep(2)  # no save: the cached page must expire at the boundary by itself
+        expected, gone = name, None
+    elif change == "scheduled unpublish":
+        obj.unpublish_at = now + datetime.timedelta(seconds=1.5)
+        obj.save()
+        assert shows(client, listing, name) and shows(client, own, name)
+        assert get(client, listing)["X-Page-Cache"] == "hit"
+        time.sleep(2)
+        expected, gone = None, name
+    else:
+        # Rows that protect it go first; then its own page is cached again.
+        if kind == "organization":
+            obj.affiliations.all().delete()
+        elif kind == "outlet":
+            obj.media_items.update(outlet=None)
+        assert shows(client, own, name)
+        assert get(client, own)["X-Page-Cache"] == "hit"
+        obj.delete()
+        expected, gone = None, name
+
+    for url in (listing, own):
+        # A draft organization's name stays on a profile, unlinked: there, its link
+        # is what says it is public.
+        marker = f'href="{own}"' if kind == "organization" and url == listing else None
+        if expected:
+            assert shows(client, url, marker or expected), (url, expected)
+        if gone:
+            assert not shows(client, url, marker or gone), (url, gone)
+
+
+@pytest.mark.parametrize(
+    ("change", "page", "text"),
+    [
+        ("paper topics", "paper", "Topicname Beta"),
+        ("media item topics", "media item", "Topicname Beta"),
+        ("topic's papers", "topic", "Papertitle Beta"),
+        ("organization's papers", "organization", "Papertitle Beta"),
+        ("media item discusses", "media item", "Papertitle Beta"),
+        ("author affiliations", "paper", "Orgname Beta"),
+    ],
+)
+def test_no_stale_page_after_a_many_to_many_change(client, change, page, text):
+    from tests.factories import OrganizationFactory
+
+    objects = world()
+    url = objects[page].get_absolute_url()
+    assert text not in get(client, url).content.decode()
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    other_topic = TopicFactory(name="Topicname Beta")
+    other_org = OrganizationFactory(name="Orgname Beta")
+    other_paper = PublicationFactory(title="Papertitle Beta")
+    # The new rows alone already refresh the cache; cache the page again so the
+    # assertion below is about the many-to-many change only.
+    assert text not in get(client, url).content.decode()
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    if change == "paper topics":
+        objects["paper"].topics.add(other_topic)
+    elif change == "media item topics":
+        objects["media item"].topics.add(other_topic)
+    elif change == "topic's papers":
+        other_topic.delete()
+        objects["topic"].publications.add(other_paper)
+    elif change == "organization's papers":
+        objects["organization"].publications.add(other_paper)
+    elif change == "media item discusses":
+        objects["media item"].discusses.add(other_paper)
+    else:
+        objects["paper"].authorships.get().affiliations.add(other_org)
+    response = get(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert text in response.content.decode()
+
+
+def test_no_stale_page_after_an_import(client, tmp_path):
+    from django.core.management import call_command
+
+    PublicationFactory(title="Papertitle Alpha")
+    url = reverse("publications:list")
+    assert "Imported by bibtex" not in get(client, url).content.decode()
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    path = tmp_path / "new.bib"
+    path.write_text(
+        "@article{imported2026,\n  title = {Imported by bibtex},\n"
+        "  author = {Doe, Jane and Roe, Richard},\n  year = {2026},\n"
+        "  journal = {Journal of Tests},\n}\n"
+    )
+    call_command("import_papers", str(path), "--publish", stdout=StringIO())
+    response = get(client, url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "Imported by bibtex" in response.content.decode()
+
+
+def test_a_save_in_another_process_invalidates_this_process_pages(client, settings, tmp_path):
+    """gunicorn runs several workers, each with its own local-memory cache: a save that
+    one worker handles must stop every other worker from serving its cached copy."""
+    import subprocess
+    import sys
+
+    settings.PAGE_CACHE_GENERATION_FILE = str(tmp_path / "generation")
+    PublicationFactory(title="Papertitle Alpha")
+    url = reverse("publications:list")
+    get(client, url)
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    # Another worker saves something: a separate Python process with its own cache.
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); "
+            "from django.conf import settings; "
+            f"settings.PAGE_CACHE_GENERATION_FILE = {str(tmp_path / 'generation')!r}; "
+            "from core.page_cache import bump_generation; bump_generation()",
+        ],
+        check=True,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"},
+        cwd=settings.BASE_DIR,
+    )
+    assert get(client, url)["X-Page-Cache"] == "miss"
+
+
+def test_without_a_generation_file_the_shared_cache_holds_the_generation(client, settings):
+    settings.PAGE_CACHE_GENERATION_FILE = ""
+    paper = PublicationFactory(title="Papertitle Alpha")
+    url = reverse("publications:list")
+    get(client, url)
+    assert get(client, url)["X-Page-Cache"] == "hit"
+    paper.title = "Papertitle Omega"
+    paper.save()
+    response = get(client, url)
+    assert response["X-Page-Cache"] == "miss" and "Papertitle Omega" in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["home", *TYPES])
+def test_every_page_type_answers_conditional_requests_with_304(client, kind):
+    objects = world()
+    url = reverse("showcase:home") if kind == "home" else objects[kind].get_absolute_url()
+    first = get(client, url)
+    assert first.status_code == 200 and first["ETag"] and first["Last-Modified"]
+    by_etag = get(client, url, if_none_match=first["ETag"])
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    assert by_etag["ETag"] == first["ETag"]
+    assert get(client, url, if_modified_since=first["Last-Modified"]).status_code == 304
+    assert get(client, url, if_none_match='"something-else"').status_code == 200

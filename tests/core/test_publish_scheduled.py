@@ -2,11 +2,10 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from core.page_cache import GENERATION_KEY, current_generation
+from core.page_cache import current_generation
 from tests.factories import MediaItemFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,7 @@ def test_reports_what_appeared_and_disappeared_and_refreshes_pages():
     assert "disappeared: media item “Went away" in output
     assert "Long ago" not in output and "Not yet" not in output and "Draft" not in output
     assert "2 scheduled changes in the last 30 minutes." in output
-    assert cache.get(GENERATION_KEY) != before
+    assert current_generation() != before
 
 
 def test_nothing_to_do_leaves_the_cache_alone():
@@ -35,7 +34,7 @@ def test_nothing_to_do_leaves_the_cache_alone():
     out = StringIO()
     call_command("publish_scheduled", stdout=out)
     assert "0 scheduled changes" in out.getvalue()
-    assert cache.get(GENERATION_KEY) == before
+    assert current_generation() == before
 
 
 def test_bad_since_is_a_usage_error():

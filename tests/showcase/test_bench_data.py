@@ -59,3 +59,21 @@ def test_a_second_batch_adds_to_a_bench_database():
     generate(people=2, publications=10, media=1, seed=3)
     generate(people=2, publications=10, media=1, seed=3)
     assert Publication.objects.count() == 20
+
+
+def test_abstracts_have_a_long_tail_of_rare_terms():
+    """A few made-up terms per abstract, Zipf-distributed: the commonest is in many
+    papers, most are in one or two, so the search bench has selective words to look for."""
+    from collections import Counter
+
+    from showcase.bench_data import RARE_PER_ABSTRACT, RARE_WORDS
+
+    generate(people=5, publications=300, media=1, seed=2)
+    rare = set(RARE_WORDS)
+    papers_with = Counter()
+    for abstract in Publication.objects.values_list("abstract", flat=True):
+        terms = [w for w in abstract.lower().rstrip(".").split() if w in rare]
+        assert len(terms) == RARE_PER_ABSTRACT
+        papers_with.update(set(terms))
+    assert papers_with[RARE_WORDS[0]] >= 40
+    assert sum(1 for n in papers_with.values() if n <= 2) > len(papers_with) / 2

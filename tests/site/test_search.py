@@ -281,3 +281,26 @@ def test_every_search_document_has_its_index(db):
         "topic_search_gin",
     }
     assert document(KINDS["papers"]) is not None
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="stored documents are PostgreSQL-only"
+)
+@pytest.mark.parametrize("key", list(KINDS))
+def test_stored_search_document_is_the_document_expression(corpus, key):
+    """The generated column that search matches and ranks on holds exactly what
+    ``document(kind)`` builds from the row's current text, after inserts and edits."""
+    from showcase.search import StoredDocument
+
+    model = KINDS[key].model
+    row = model.objects.order_by("pk").first()
+    field = KINDS[key].fields[-1][0]
+    setattr(row, field, (getattr(row, field) or "") + " freshly edited words")
+    row.save()
+    pairs = list(
+        model.objects.annotate(computed=document(KINDS[key]), stored=StoredDocument())
+        .order_by("pk")
+        .values_list("computed", "stored")
+    )
+    assert pairs and all(computed == stored for computed, stored in pairs)
+    assert "fresh" in pairs[0][1]
