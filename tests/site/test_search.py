@@ -18,8 +18,11 @@ from showcase.search import (
     term_pattern,
 )
 from tests.factories import (
+    AffiliationFactory,
     AuthorshipFactory,
     MediaItemFactory,
+    OrganizationFactory,
+    OutletFactory,
     PersonFactory,
     PublicationFactory,
     TopicFactory,
@@ -304,3 +307,17 @@ def test_stored_search_document_is_the_document_expression(corpus, key):
     )
     assert pairs and all(computed == stored for computed, stored in pairs)
     assert "fresh" in pairs[0][1]
+
+
+def test_draft_outlets_and_organizations_are_not_named_in_results(client):
+    outlet = OutletFactory(name="Secret Podcast", is_published=False)
+    MediaItemFactory(title="An interview on zymurgy", outlet=outlet)
+    person = PersonFactory(name="Zymurgy Expert")
+    AffiliationFactory(
+        person=person, organization=OrganizationFactory(name="Hidden Lab", is_published=False)
+    )
+    response = client.get(URL, {"q": "zymurgy"})
+    text = main_text(response)
+    assert "An interview on zymurgy" in text and "Zymurgy Expert" in text
+    html = response.content.decode()
+    assert "Secret Podcast" not in html and "Hidden Lab" not in html
