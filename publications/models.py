@@ -140,6 +140,13 @@ class Publication(PublicModel):
         editable=False,
         help_text="Fields an editor changed by hand; imports leave them alone.",
     )
+    import_fingerprint = models.CharField(
+        max_length=80,
+        blank=True,
+        editable=False,
+        help_text="Digest of the record the last import merged with no effect, and that "
+        "import run: a re-import skips an identical record while nothing else changed.",
+    )
 
     objects = PublicationQuerySet.as_manager()
 
@@ -262,6 +269,12 @@ class ImportRun(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     messages = models.JSONField(default=list, blank=True)
+    world_state = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Digest of the papers, authors and people as this run left them.",
+    )
 
     class Meta:
         ordering = ["-started_at"]

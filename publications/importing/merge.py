@@ -31,7 +31,9 @@ Database work is batched: existing identifiers are read once into dictionaries, 
 a batch touches are loaded in a few queries, and new rows are bulk-inserted.
 """
 
+import dataclasses
 import datetime
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -47,7 +50,7 @@ from core.stable_ids import ALPHABET as STABLE_ID_ALPHABET
 from core.stable_ids import LENGTH as STABLE_ID_LENGTH
 from profiles.models import Organization, Person
 
-from ..models import Authorship, Publication
+from ..models import Authorship, ImportRun, Publication
 from .records import AuthorRecord, PaperRecord
 from .text import fold, name_key, names_compatible, title_key
 
@@ -199,16 +202,72 @@ class Target:
     authors_replaced: bool = False
     dirty: set = field(default_factory=set)
     keys: list = field(default_factory=list)  # index entries pointing at this target
+    fingerprint: str = ""  # the record digest to store with the row ("" clears it)
+    touches: int = 0  # records merged into it in this batch
+
+
+class KnownPaper:
+    """A paper a re-import skipped (its record is the one last merged into it, unchanged):
+    only its id is known."""
+
+    __slots__ = ("pk",)
+
+    def __init__(self, pk: int):
+        self.pk = pk
+
+
+# What a merge reads from a record: all of it but where it came from and the raw text.
+_DIGESTED = [
+    item.name
+    for item in dataclasses.fields(PaperRecord)
+    if item.name not in {"raw", "location", "warnings"}
+]
+
+
+def record_digest(record: PaperRecord) -> str:
+    return hashlib.sha1(
+        repr([getattr(record, name) for name in _DIGESTED]).encode(), usedforsecurity=False
+    ).hexdigest()
+
+
+def world_state() -> str:
+    """A digest of everything a merge reads besides the record and its paper: every
+    paper, authorship, person and organization (how many, and the latest change)."""
+    parts = []
+    for model, latest in (
+        (Publication, "updated_at"),
+        (Authorship, "id"),
+        (Person, "updated_at"),
+        (Organization, "updated_at"),
+    ):
+        row = model.objects.aggregate(count=Count("pk"), latest=Max(latest))
+        parts.append(f"{model._meta.label}:{row['count']}:{row['latest']}")
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
 class Merger:
     """Merges batches of records into the database. Create one per import run."""
 
-    def __init__(self, *, overwrite=False, publish=False, person=None, collect_changes=False):
+    def __init__(
+        self, *, overwrite=False, publish=False, person=None, collect_changes=False, run=None
+    ):
         self.overwrite = overwrite
         self.publish = publish
         self.person = person
         self.collect_changes = collect_changes
+        # Re-import shortcut: a paper whose stored fingerprint names this very record,
+        # stored by a run after which nothing changed (same world state), is unchanged
+        # without merging. Only for plain runs: overwrite and person change the outcome.
+        self.run_id = run.pk if run is not None else None
+        self.fingerprinting = self.run_id is not None and not overwrite and person is None
+        self.fingerprints: dict[int, str] = {}  # pk → digest of the record, when valid
+        self._valid_runs: set[str] = set()
+        if self.fingerprinting:
+            state = world_state()
+            self._valid_runs = {
+                str(pk)
+                for pk in ImportRun.objects.filter(world_state=state).values_list("pk", flat=True)
+            }
         self.today = datetime.date.today()
         self.organizations_created = 0
         self._targets: dict[int, Target] = {}
@@ -227,12 +286,26 @@ class Merger:
         self.facts: dict[int, tuple] = {}  # pk → (year, kind, doi, arxiv_id)
         self.slugs: set[str] = set()
         rows = Publication.objects.values_list(
-            "pk", "title", "published_on", "kind", "slug", *IDENTIFIERS
+            "pk", "title", "published_on", "kind", "slug", "import_fingerprint", *IDENTIFIERS
         )
-        for pk, title, published_on, kind, slug, doi, arxiv_id, s2_id, openalex_id in rows.iterator(
-            chunk_size=5000
-        ):
+        valid_runs = self._valid_runs
+        for (
+            pk,
+            title,
+            published_on,
+            kind,
+            slug,
+            fingerprint,
+            doi,
+            arxiv_id,
+            s2_id,
+            openalex_id,
+        ) in rows.iterator(chunk_size=5000):
             self.slugs.add(slug)
+            if fingerprint and valid_runs:
+                digest, _, run_id = fingerprint.partition("@")
+                if run_id in valid_runs:
+                    self.fingerprints[pk] = digest
             for name, value in zip(
                 IDENTIFIERS, (doi.lower(), arxiv_id, s2_id, openalex_id), strict=True
             ):
@@ -445,15 +518,45 @@ class Merger:
     def merge(self, records: list[PaperRecord]) -> list[Outcome]:
         """Merge a batch of valid records and write the result. One outcome per record."""
         found = [self.find(record) for record in records]
-        self._load_targets({ref for ref, _, _ in found if isinstance(ref, int)})
+        if self.fingerprinting:
+            digests = [record_digest(record) for record in records]
+        else:
+            digests = [""] * len(records)
+        self._load_targets(
+            {
+                ref
+                for (ref, _, notes), digest in zip(found, digests, strict=True)
+                if isinstance(ref, int) and not self._skips(ref, notes, digest)
+            }
+        )
         outcomes = []
-        for record, (ref, how, notes) in zip(records, found, strict=True):
+        for record, (ref, how, notes), digest in zip(records, found, digests, strict=True):
             if ref is None:
                 # An earlier record of this batch may have created the paper.
                 ref, how, notes = self.find(record)
-            outcomes.append(self._merge_one(record, ref, how, notes))
+            if isinstance(ref, int):
+                if self._skips(ref, notes, digest):
+                    target = Target(pub=KnownPaper(ref), is_new=False)
+                    outcomes.append(Outcome("unchanged", record, target, notes=notes))
+                    continue
+                self._load_targets([ref])  # when an earlier record changed it after all
+            outcome = self._merge_one(record, ref, how, notes)
+            target = outcome.target
+            target.touches += 1
+            target.fingerprint = (
+                digest
+                if digest
+                and target.touches == 1
+                and outcome.action in {"created", "unchanged"}
+                and not outcome.notes
+                else ""
+            )
+            outcomes.append(outcome)
         self._write()
         return outcomes
+
+    def _skips(self, ref, notes, digest) -> bool:
+        return bool(digest) and not notes and self.fingerprints.get(ref) == digest
 
     def _merge_one(self, record: PaperRecord, ref, how: str, notes: list[str]) -> Outcome:
         if ref is None:
@@ -534,6 +637,8 @@ class Merger:
         return target
 
     def _add_to_batch(self, target: Target):
+        if target.pub.pk is not None:
+            self.fingerprints.pop(target.pub.pk, None)  # merged now: no shortcut later
         if id(target) not in self._batch_ids:
             self._batch_ids.add(id(target))
             self._batch.append(target)
@@ -787,6 +892,7 @@ class Merger:
         if new:
             for target in new:
                 target.pub.created_at = target.pub.updated_at = now
+                target.pub.import_fingerprint = self._stored_fingerprint(target)
             fields = [f for f in Publication._meta.concrete_fields if not f.primary_key]
             insert_rows(
                 Publication,
@@ -800,10 +906,30 @@ class Merger:
                     slug__in=keys[start : start + 500]
                 ).values_list("slug", "pk"):
                     slugs[slug].pub.pk = pk
+        fingerprints = []  # (value, pk) of unchanged rows whose fingerprint changes
         for target in batch:
-            if not target.is_new and target.dirty:
+            if target.is_new:
+                pass
+            elif target.dirty:
+                if target.pub.import_fingerprint:
+                    target.pub.import_fingerprint = ""
+                    target.dirty.add("import_fingerprint")
                 target.pub.save(update_fields=[*sorted(target.dirty), "updated_at"])
+            else:
+                value = self._stored_fingerprint(target)
+                if value != target.pub.import_fingerprint:
+                    target.pub.import_fingerprint = value
+                    fingerprints.append((value, target.pub.pk))
             target.dirty = set()
+            target.touches = 0
+        if fingerprints:
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {connection.ops.quote_name(Publication._meta.db_table)} "
+                    f"SET {connection.ops.quote_name('import_fingerprint')} = %s "
+                    f"WHERE {connection.ops.quote_name(Publication._meta.pk.column)} = %s",
+                    fingerprints,
+                )
 
         replaced = [target for target in batch if target.authors_replaced]
         stale = [target.pub.pk for target in replaced if not target.is_new]
@@ -870,6 +996,9 @@ class Merger:
             target.keys = []
             self._reindex_facts(target)
         self._targets.clear()
+
+    def _stored_fingerprint(self, target: Target) -> str:
+        return f"{target.fingerprint}@{self.run_id}" if target.fingerprint else ""
 
 
 AUTHORSHIP_COLUMNS = (

@@ -26,7 +26,7 @@ from profiles.models import Organization
 from ..models import Authorship, ImportRun, Publication
 from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
-from .merge import Merger, Outcome, insert_rows
+from .merge import Merger, Outcome, insert_rows, world_state
 from .records import InputError, Location, PaperRecord, RecordProblem
 
 BATCH_SIZE = 1000
@@ -299,7 +299,11 @@ def import_papers(
     try:
         with transaction.atomic():
             merger = Merger(
-                overwrite=overwrite, publish=publish, person=person, collect_changes=collect
+                overwrite=overwrite,
+                publish=publish,
+                person=person,
+                collect_changes=collect,
+                run=None if dry_run else run,
             )
             for source, info in inspected:
                 reader = _CountingReader(source.open())
@@ -359,6 +363,7 @@ def import_papers(
             else:
                 result.written = True
                 record_revisions(result.changed_ids, run=run, user=run.user)
+                run.world_state = world_state()
                 # Cached pages go stale once the new rows are visible, not before.
                 transaction.on_commit(bump_generation)
     except _Rollback:
