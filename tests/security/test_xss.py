@@ -11,7 +11,7 @@ from io import StringIO
 import bibtexparser
 import pytest
 import rispy
-from django.db import models
+from django.db import connection, models
 from django.urls import reverse
 
 from media_items.models import Appearance, KeyPoint, MediaItem, Outlet
@@ -46,6 +46,8 @@ def fill(model, k, payloads, **extra):
         value = payloads[(k + index) % len(payloads)]
         if not isinstance(field, models.URLField):  # a prefix keeps unique fields unique
             value = f"{k:03d}{value}"
+        if connection.vendor == "postgresql":  # PostgreSQL text cannot hold NUL at all
+            value = value.replace("\x00", "")
         if field.max_length:
             value = value[: field.max_length]
         values[field.name] = value
