@@ -7,14 +7,22 @@ from .models import PublicModel, SlugHistory
 from .stable_ids import normalize_stable_id
 
 
-def can_preview(user):
-    """Staff see drafts (with a banner); visitors never do."""
-    return user.is_active and user.is_staff
+def can_preview(user, model=None):
+    """Staff see drafts (with a banner); visitors never do. With ``model``: only staff
+    who may view that model in the admin see its drafts (a staff account without that
+    permission sees the public site as a visitor does)."""
+    if not (user.is_active and user.is_staff):
+        return False
+    if model is None:
+        return True
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
 
 def visible_to(queryset, user):
-    """``queryset`` (or manager) narrowed to what ``user`` may see: all for staff."""
-    return queryset.all() if can_preview(user) else queryset.published()
+    """``queryset`` (or manager) narrowed to what ``user`` may see: everything for staff
+    who may view that model, published objects for everyone else."""
+    return queryset.all() if can_preview(user, queryset.model) else queryset.published()
 
 
 class PublicDetailView(DetailView):
@@ -32,7 +40,7 @@ class PublicDetailView(DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             moved = SlugHistory.find(self.model, kwargs.get(self.slug_url_kwarg, ""))
-            if moved is not None and (moved.is_live or can_preview(request.user)):
+            if moved is not None and (moved.is_live or can_preview(request.user, self.model)):
                 return redirect(moved, permanent=True)
             raise
 

@@ -156,6 +156,26 @@ def test_staff_preview_drafts_with_a_banner(staff_client, world, url):
     assert banner.text.startswith("Draft — not visible to visitors")
 
 
+@pytest.mark.parametrize("url", DRAFT_URLS)
+def test_staff_without_view_permission_see_drafts_as_visitors_do(client, world, url):
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    response = client.get(url)
+    assert response.status_code == 404
+    assert b"SECRET" not in response.content
+    listing = client.get(reverse("publications:list"))
+    assert b"SECRET" not in listing.content
+
+
+@pytest.mark.parametrize("url", DRAFT_URLS[:1] + DRAFT_URLS[2:])
+def test_editors_preview_drafts(client, world, url):
+    from tests.factories import EditorFactory
+
+    client.force_login(EditorFactory())
+    assert client.get(url).status_code == 200
+
+
 def test_published_pages_have_no_banner_for_staff(staff_client, world):
     response = staff_client.get(reverse("publications:detail", kwargs={"slug": "public-paper"}))
     assert page(response).find("p", cls="draft-banner") is None
