@@ -8,8 +8,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from config import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,59 +35,11 @@ def env_list(name, default=""):
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 
-# Production (DEBUG off) needs DJANGO_SECRET_KEY: at least 50 characters, at least 5
-# different ones, nothing placeholder-like; anything else refuses to start. With
-# DJANGO_DEBUG=1 and no DJANGO_SECRET_KEY, a random key is generated once per checkout and
-# kept in `.secret_key` (git-ignored, mode 600) for development only. Several app servers
-# must share one key.
-SECRET_KEY_MIN_LENGTH = 50
-PLACEHOLDER_SECRET_KEYS = ("django-insecure", "change", "replace", "your-secret", "example")
-
-
-def weak_secret_key_reason(key):
-    """Why ``key`` is unfit for production, or "" when it is fine."""
-    if not key:
-        return "it is not set"
-    if len(key) < SECRET_KEY_MIN_LENGTH:
-        return f"it has {len(key)} characters, fewer than {SECRET_KEY_MIN_LENGTH}"
-    if len(set(key)) < 5:
-        return "it has fewer than 5 different characters"
-    lowered = key.lower()
-    for marker in PLACEHOLDER_SECRET_KEYS:
-        if marker in lowered:
-            return f"it looks like a placeholder (contains {marker!r})"
-    return ""
-
-
-def _secret_key():
-    import os
-    import secrets
-
-    key = env("DJANGO_SECRET_KEY", "")
-    if not DEBUG:
-        reason = weak_secret_key_reason(key)
-        if reason:
-            raise ImproperlyConfigured(
-                f"DJANGO_SECRET_KEY is unfit for production: {reason}. Set it to a random "
-                f"string of at least {SECRET_KEY_MIN_LENGTH} characters, e.g. the output of "
-                "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` "
-                "(or set DJANGO_DEBUG=1 for local development)."
-            )
-        return key
-    if key:
-        return key
-    path = BASE_DIR / ".secret_key"
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+# Production needs a strong DJANGO_SECRET_KEY; see config/secret_key.py.
+SECRET_KEY = secret_key.resolve(
+    env("DJANGO_SECRET_KEY", ""), debug=DEBUG, key_file=BASE_DIR / ".secret_key"
+)
+SECRET_KEY_FROM_ENVIRONMENT = bool(env("DJANGO_SECRET_KEY", ""))
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")

@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .page_cache import bump_generation
 
         def content_changed(sender, **kwargs):

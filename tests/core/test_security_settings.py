@@ -64,25 +64,47 @@ def test_the_ssl_redirect_switch_is_the_only_warning_it_costs():
 @pytest.mark.parametrize(
     ("key", "reason"),
     [
-        (None, "it is not set"),
-        ("", "it is not set"),
         ("x" * 10, "fewer than 50"),
         ("ab" * 40, "fewer than 5 different characters"),
         ("django-insecure-" + "k2j3h4g5f6d7s8a9" * 3, "placeholder"),
         ("please-change-me-" + "q1w2e3r4t5y6u7i8" * 3, "placeholder"),
     ],
 )
-def test_production_refuses_to_start_with_a_weak_or_missing_secret(key, reason):
-    env = production_env()
-    if key is None:
-        del env["DJANGO_SECRET_KEY"]
-    else:
-        env["DJANGO_SECRET_KEY"] = key
+def test_production_refuses_to_start_with_a_weak_secret(key, reason):
+    env = production_env(DJANGO_SECRET_KEY=key)
     result = manage("check", **env)
     assert result.returncode != 0
     assert "ImproperlyConfigured: DJANGO_SECRET_KEY is unfit for production" in result.stderr
     assert reason in result.stderr
     assert "secrets.token_urlsafe(50)" in result.stderr  # says how to make a good one
+
+
+@pytest.mark.parametrize("key", [None, ""])
+def test_production_refuses_to_serve_without_a_secret_from_the_environment(key):
+    env = production_env()
+    if key is None:
+        del env["DJANGO_SECRET_KEY"]
+    else:
+        env["DJANGO_SECRET_KEY"] = key
+    # Management commands run on the checkout's key file (e.g. CI's makemigrations check)...
+    assert manage("makemigrations", "--check", "--dry-run", **env).returncode == 0
+    # ...but `check --deploy` fails and the WSGI and ASGI entry points refuse to serve.
+    deploy = manage("check", "--deploy", **env)
+    assert deploy.returncode != 0
+    assert "DJANGO_SECRET_KEY is unfit for production: it is not set" in deploy.stderr
+    for entry in ("config.wsgi", "config.asgi"):
+        base = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        served = subprocess.run(
+            [sys.executable, "-c", f"import {entry}"],
+            cwd=ROOT,
+            env={**base, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert served.returncode != 0, entry
+        assert "ImproperlyConfigured: DJANGO_SECRET_KEY is unfit for production" in served.stderr
+        assert "it is not set" in served.stderr
 
 
 def test_debug_without_a_secret_uses_the_development_key_file():
