@@ -322,12 +322,11 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# `manage.py refresh_citations` (publications.citation_refresh): where it asks for counts.
-# SEMANTIC_SCHOLAR_API_KEY is optional (a key gets a higher rate limit).
-CITATIONS_OPENALEX_API = env("CITATIONS_OPENALEX_API", "https://api.openalex.org")
-CITATIONS_SEMANTIC_SCHOLAR_API = env(
-    "CITATIONS_SEMANTIC_SCHOLAR_API", "https://api.semanticscholar.org/graph/v1"
-)
+# The scholarly APIs that `import_papers` (publications.importing.fetch) and
+# `refresh_citations` (publications.citation_refresh) ask. SEMANTIC_SCHOLAR_API_KEY is
+# optional (a key gets a higher rate limit).
+OPENALEX_API = env("OPENALEX_API", "https://api.openalex.org")
+SEMANTIC_SCHOLAR_API = env("SEMANTIC_SCHOLAR_API", "https://api.semanticscholar.org/graph/v1")
 SEMANTIC_SCHOLAR_API_KEY = env("SEMANTIC_SCHOLAR_API_KEY", "")
 
 LOGGING = {
@@ -340,5 +339,3 @@ LOGGING = {
 # Admin paper import page: the largest file (or pasted text) it accepts. Larger files:
 # `manage.py import_papers`, which streams them.
 IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))
-# Optional Semantic Scholar API key for `import_papers --s2-author` (higher rate limits).
-SEMANTIC_SCHOLAR_API_KEY = env("SEMANTIC_SCHOLAR_API_KEY", "")

@@ -78,7 +78,7 @@ class OpenAlexSource:
         if settings.SITE_CONTACT:
             params["mailto"] = settings.SITE_CONTACT  # OpenAlex's "polite pool"
         url = (
-            f"{settings.CITATIONS_OPENALEX_API.rstrip('/')}/works/"
+            f"{settings.OPENALEX_API.rstrip('/')}/works/"
             f"{urllib.parse.quote(lookup, safe=':/')}?{urllib.parse.urlencode(params)}"
         )
         data = _get_json(client, url)
@@ -104,7 +104,7 @@ class SemanticScholarSource:
     def fetch(self, paper, client):
         lookup = self.lookup(paper)
         url = (
-            f"{settings.CITATIONS_SEMANTIC_SCHOLAR_API.rstrip('/')}/paper/"
+            f"{settings.SEMANTIC_SCHOLAR_API.rstrip('/')}/paper/"
             f"{urllib.parse.quote(lookup, safe=':/')}?fields=paperId,externalIds,citationCount"
         )
         headers = {}

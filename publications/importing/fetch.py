@@ -13,6 +13,8 @@ import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from core import http
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
@@ -24,8 +26,6 @@ ARXIV_API = "https://export.arxiv.org/api/query"
 CROSSREF_API = "https://api.crossref.org/works/"
 DOI_RESOLVER = "https://doi.org/"
 ORCID_API = "https://pub.orcid.org/v3.0/"
-S2_API = "https://api.semanticscholar.org/graph/v1/"
-OPENALEX_API = "https://api.openalex.org/works"
 S2_FIELDS = (
     "paperId,externalIds,url,title,abstract,venue,publicationVenue,year,publicationDate,"
     "journal,authors,citationCount,fieldsOfStudy,publicationTypes,openAccessPdf,tldr"
@@ -237,7 +237,8 @@ def fetch_s2_author(author_id: str, client: Fetcher, api_key: str = "") -> Fetch
     fetched, offset = Fetched(), 0
     for _ in range(MAX_PAGES):
         response = client.get(
-            f"{S2_API}author/{urllib.parse.quote(author_id)}/papers",
+            f"{settings.SEMANTIC_SCHOLAR_API.rstrip('/')}/author/"
+            f"{urllib.parse.quote(author_id)}/papers",
             params={"fields": S2_FIELDS, "limit": 100, "offset": offset},
             headers=headers,
         )
@@ -264,7 +265,7 @@ def fetch_openalex_author(author_id: str, client: Fetcher, mailto: str = "") -> 
         params = {"filter": f"author.id:{author_id}", "per-page": 200, "cursor": cursor}
         if mailto:
             params["mailto"] = mailto  # OpenAlex's "polite pool"
-        response = client.get(OPENALEX_API, params=params)
+        response = client.get(f"{settings.OPENALEX_API.rstrip('/')}/works", params=params)
         _require_ok(response, f"OpenAlex author {author_id}")
         data = response.json()
         if not data.get("results"):

@@ -82,8 +82,8 @@ def server(settings):
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    settings.CITATIONS_OPENALEX_API = base + "/openalex"
-    settings.CITATIONS_SEMANTIC_SCHOLAR_API = base + "/s2/graph/v1"
+    settings.OPENALEX_API = base + "/openalex"
+    settings.SEMANTIC_SCHOLAR_API = base + "/s2/graph/v1"
     settings.SEMANTIC_SCHOLAR_API_KEY = ""
     yield Handler
     httpd.shutdown()
@@ -217,7 +217,7 @@ def test_an_answer_without_a_count_is_a_failure(server, client_fast):
 
 
 def test_unreachable_source_keeps_the_value(settings, client_fast):
-    settings.CITATIONS_OPENALEX_API = "http://127.0.0.1:9/openalex"  # nothing listens
+    settings.OPENALEX_API = "http://127.0.0.1:9/openalex"  # nothing listens
     paper = paper_with_old_count(openalex_id="W1")
     outcome = refresh(client_fast, paper).outcomes[0]
     assert outcome.status == FAILED and outcome.errors[0].startswith("OpenAlex: ")
