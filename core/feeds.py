@@ -16,6 +16,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 FEED_ITEMS = 50
 FEED_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
@@ -34,7 +35,7 @@ def xml_safe(value):
 
 class SafeAtom1Feed(Atom1Feed):
     """Django's Atom writer refuses control characters with an exception (a 500); an
-    editor's stray control character is dropped instead."""
+    editor's stray control character is dropped instead. Summaries are escaped."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(
@@ -42,6 +43,10 @@ class SafeAtom1Feed(Atom1Feed):
         )
 
     def add_item(self, *args, **kwargs):
+        # Atom marks an entry's summary type="html", so readers render it as HTML; ours
+        # is plain text (titles, names, abstracts), so it is escaped here, for every feed.
+        if isinstance(kwargs.get("description"), str):
+            kwargs["description"] = escape(kwargs["description"])
         super().add_item(
             *(xml_safe(a) for a in args), **{k: xml_safe(v) for k, v in kwargs.items()}
         )

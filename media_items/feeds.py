@@ -1,7 +1,6 @@
 """Atom feed of media appearances: site-wide, or of any filtered media list."""
 
 from django.db.models import Prefetch
-from django.utils.html import escape
 
 from core.feeds import FilteredFeed, as_datetime
 
@@ -30,8 +29,7 @@ class MediaFeedItems:
             parts.append(people)
         if item.description:
             parts.append(item.description)
-        # Atom marks the summary type="html", so readers render it: plain text is escaped.
-        return escape(" — ".join(parts))
+        return " — ".join(parts)
 
     def media_categories(self, item):
         categories = [item.get_kind_display()]

@@ -1,7 +1,5 @@
 """Atom feed of papers: site-wide, or of any filtered paper list."""
 
-from django.utils.html import escape
-
 from core.feeds import FEED_ITEMS, FilteredFeed, as_datetime
 
 from .exports import matching
@@ -24,8 +22,7 @@ class PaperFeedItems:
             parts.append(paper.venue)
         if paper.abstract:
             parts.append(" ".join(paper.abstract.split()))
-        # Atom marks the summary type="html", so readers render it: plain text is escaped.
-        return escape(" — ".join(p for p in parts if p))
+        return " — ".join(p for p in parts if p)
 
     def paper_categories(self, paper):
         categories = [paper.get_kind_display()]
