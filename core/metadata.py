@@ -186,7 +186,7 @@ def publication_json_ld(paper, request):
         "url": url,
         "name": paper.title,
         "headline": _plain(paper.title, 110),
-        "author": [_author(a, request) for a in paper.authorships.all()],
+        "author": [_author(a, request) for a in paper.listed_authorships],
         "dateModified": paper.updated_at.isoformat(),
     }
     if _iso_date(paper):
@@ -237,8 +237,8 @@ def publication_json_ld(paper, request):
             "interactionType": f"{SCHEMA}/CiteAction",
             "userInteractionCount": paper.citation_count,
         }
-    if paper.has_more_authors:
-        data["creditText"] = ", ".join(a.name for a in paper.authorships.all()) + " et al."
+    if paper.is_author_list_truncated:
+        data["creditText"] = ", ".join(a.name for a in paper.listed_authorships) + " et al."
     return data
 
 
@@ -397,7 +397,7 @@ def scholar_meta(paper, request):
     """Google Scholar's (Highwire Press) tags as ``(name, content)`` pairs, in the
     order Scholar reads them: each author followed by their institutions."""
     tags = [("citation_title", paper.title)]
-    for authorship in paper.authorships.all():
+    for authorship in paper.listed_authorships:
         tags.append(("citation_author", authorship.name))
         person = authorship.person
         if _is_live(person) and person.orcid:

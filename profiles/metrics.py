@@ -14,6 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from publications.importing.text import given_family_key
+
 
 @dataclass(frozen=True)
 class Coauthor:
@@ -122,9 +124,10 @@ def coauthors_of(person, papers):
     """Everyone who shares a paper with ``person``, most shared papers first.
 
     Authors are the same co-author when they link to the same Person, or, when
-    unlinked, when their written names match (case- and space-insensitive). A
-    co-author links to their profile only when it is published; a draft profile
-    counts under its written name, never revealing the draft.
+    unlinked, when their written names agree on the first and last word (case, accents
+    and middle initials ignored: “Adam S. Jermyn” is “Adam Jermyn”), shown under the
+    fullest spelling. A co-author links to their profile only when it is published; a
+    draft profile counts under its written name, never revealing the draft.
     """
     tally = {}
     for paper in papers:
@@ -139,12 +142,14 @@ def coauthors_of(person, papers):
             else:
                 linked = None
                 name = " ".join(authorship.name.split())
-                key = ("name", name.casefold())
+                key = ("name", given_family_key(name))
             if key in seen_on_paper or not name:
                 continue
             seen_on_paper.add(key)
             entry = tally.setdefault(key, {"name": name, "person": linked, "papers": 0})
             entry["papers"] += 1
+            if len(name) > len(entry["name"]):
+                entry["name"] = name
     ordered = sorted(tally.values(), key=lambda e: (-e["papers"], e["name"].casefold()))
     return [Coauthor(name=e["name"], papers=e["papers"], person=e["person"]) for e in ordered]
 

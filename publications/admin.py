@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.urls import path
 
 from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
@@ -9,8 +11,30 @@ from .models import Authorship, ImportRun, Publication, Topic
 from .views import PublicationDetailView, TopicDetailView
 
 
+class AuthorshipFormSet(BaseInlineFormSet):
+    """An author without a position (behind “et al.”) needs an incomplete author list,
+    and a person is an author of a paper once."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if any(d.get("position") is None for d in kept) and not self.instance.has_more_authors:
+            raise ValidationError(
+                "An author without a position is one behind “et al.”: tick “author list "
+                "incomplete”, or give every author a position."
+            )
+        people = [d["person"].pk for d in kept if d.get("person")]
+        if len(people) != len(set(people)):
+            raise ValidationError("A person can be an author of a paper only once.")
+
+
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
+    formset = AuthorshipFormSet
     extra = 0
     autocomplete_fields = ("person", "affiliations")
     fields = (

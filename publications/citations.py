@@ -8,8 +8,9 @@ number of queries.
 Names are written as the paper gives them (``Authorship.name``) and split into
 family and given parts with BibTeX's own rules (“First von Last”, “von Last, Jr,
 First”), which bibtexparser implements. A paper whose author list is incomplete
-(``has_more_authors``) ends with “and others” in BibTeX and “et al.” in the
-formatted reference.
+(``is_author_list_truncated``) ends with “and others” in BibTeX and “et al.” in the
+formatted reference; authors known only to be behind “et al.” (no position) are left
+out of every ordered list.
 """
 
 import json
@@ -72,7 +73,7 @@ def split_name(name):
 
 
 def _authors(paper):
-    return [authorship.name for authorship in paper.authorships.all()]
+    return [authorship.name for authorship in paper.listed_authorships]
 
 
 # --------------------------------------------------------------------------- dates
@@ -203,7 +204,7 @@ def bibtex_fields(paper, page_url=None):
     entry_type = BIBTEX_TYPES.get(paper.kind, "misc")
     fields = [("title", _protect_case(paper.title))]
     names = [_bibtex_name(name) for name in _authors(paper)]
-    if paper.has_more_authors and names:
+    if paper.is_author_list_truncated and names:
         names.append("others")
     if names:
         fields.append(("author", " and ".join(names)))
@@ -444,7 +445,7 @@ def _reference_authors(paper):
     names = [_reference_author(name) for name in _authors(paper)]
     if not names:
         return ""
-    if paper.has_more_authors:
+    if paper.is_author_list_truncated:
         return ", ".join(names) + ", et al."
     if len(names) > 20:
         return ", ".join(names[:19]) + ", … " + names[-1]

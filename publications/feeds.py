@@ -8,9 +8,9 @@ from .models import Publication
 
 
 def paper_authors(paper):
-    names = [authorship.name for authorship in paper.authorships.all()]
+    names = [authorship.name for authorship in paper.listed_authorships]
     text = ", ".join(names)
-    return f"{text} et al." if names and paper.has_more_authors else text
+    return f"{text} et al." if names and paper.is_author_list_truncated else text
 
 
 class PaperFeedItems:

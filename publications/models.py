@@ -187,6 +187,21 @@ class Publication(PublicModel):
         year = f" ({self.published_on.year})" if self.published_on else ""
         return f"{self.title}{year}"
 
+    @property
+    def listed_authorships(self):
+        """The author list in order: the authors whose position is known."""
+        return [a for a in self.authorships.all() if a.position is not None]
+
+    @property
+    def unlisted_authorships(self):
+        """Authors known to be behind “et al.”, their position unknown."""
+        return [a for a in self.authorships.all() if a.position is None]
+
+    @property
+    def is_author_list_truncated(self):
+        """Whether the ordered author list is incomplete (shown with “et al.”)."""
+        return self.has_more_authors or any(a.position is None for a in self.authorships.all())
+
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
 
@@ -212,12 +227,24 @@ class Publication(PublicModel):
 
 
 class Authorship(models.Model):
-    """One author of a paper, at its position. Author order is data, kept exactly."""
+    """One author of a paper, at its position. Author order is data, kept exactly.
+
+    An author without a position is one the paper is known to have but whose place in the
+    list the source does not give: they are among the authors behind “et al.” (a scholar
+    page that lists three authors and “…” for a paper of twenty). They count for their
+    profile (the paper is on it, in its metrics and filters) but never enter an ordered
+    author list: citations, exports and metadata list the positioned authors and “et al.”.
+    """
 
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="authorships"
     )
-    position = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="1 for the first author. Leave empty for an author known to be among "
+        "those behind “et al.”, whose place in the list is not known.",
+    )
     name = models.CharField("name as written", max_length=300)
     person = models.ForeignKey(
         Person,
@@ -232,16 +259,30 @@ class Authorship(models.Model):
     is_corresponding = models.BooleanField("corresponding author", default=False)
 
     class Meta:
-        ordering = ["publication", "position"]
+        # Authors without a position come last, on every database.
+        ordering = ["publication", models.F("position").asc(nulls_last=True), "pk"]
         indexes = [models.Index(fields=["person", "publication"], name="authorship_person")]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "position"], name="authorship_unique_position"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["publication", "person"],
+                condition=Q(position__isnull=True, person__isnull=False),
+                name="authorship_unique_unlisted_person",
+                violation_error_message="This person is already behind “et al.” on this paper.",
+            ),
         ]
 
     def __str__(self):
+        if self.position is None:
+            return f"et al.: {self.name}"
         return f"{self.position}. {self.name}"
+
+    @property
+    def behind_et_al(self):
+        """Known to be an author, among those behind “et al.”; position unknown."""
+        return self.position is None
 
 
 class ImportRun(models.Model):

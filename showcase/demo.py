@@ -229,6 +229,9 @@ class _Loader:
         rows = [
             {"position": position, "name": name, "person": self.person_for_author(name)}
             for position, name in enumerate(item.get("authors", []), start=1)
+        ] + [
+            {"position": None, "name": name, "person": self.person_for_author(name)}
+            for name in item.get("authors_behind_et_al", [])
         ]
         self.sync_children(
             paper,

@@ -63,11 +63,19 @@ class AuthorshipSerializer(StrictJSONMixin, serializers.ModelSerializer):
         many=True,
         required=False,
     )
+    behind_et_al = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="An author known to be among those behind “et al.”, whose place in the "
+        "list is unknown (their position is null). Listed authors take positions 1, 2, … "
+        "in request order.",
+    )
 
     class Meta:
         model = Authorship
         fields = [
             "position",
+            "behind_et_al",
             "name",
             "person",
             "affiliations",

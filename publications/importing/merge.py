@@ -204,6 +204,10 @@ class Target:
     keys: list = field(default_factory=list)  # index entries pointing at this target
     fingerprint: str = ""  # the record digest to store with the row ("" clears it)
     touches: int = 0  # records merged into it in this batch
+    # People known to be behind "et al." (authorships without a position), which a merge
+    # never replaces; and those this run adds (``--person`` on a truncated list).
+    unlisted_people: set = field(default_factory=set)
+    new_unlisted: set = field(default_factory=set)
 
 
 class KnownPaper:
@@ -499,17 +503,23 @@ class Merger:
         for pub in Publication.objects.filter(pk__in=pks):
             self._targets[pub.pk] = Target(pub=pub, is_new=False)
         rows = {}
-        for row_id, pub_id, name, person_id, corresponding in (
+        for row_id, pub_id, position, name, person_id, corresponding in (
             Authorship.objects.filter(publication_id__in=pks)
             .order_by("publication_id", "position")
-            .values_list("id", "publication_id", "name", "person_id", "is_corresponding")
+            .values_list(
+                "id", "publication_id", "position", "name", "person_id", "is_corresponding"
+            )
         ):
+            if position is None:
+                if person_id is not None:
+                    self._targets[pub_id].unlisted_people.add(person_id)
+                continue
             row = AuthorRow(name, person_id, [], corresponding, id=row_id)
             self._targets[pub_id].authors.append(row)
             rows[row_id] = row
         through = Authorship.affiliations.through
         for authorship_id, organization_id in through.objects.filter(
-            authorship__publication_id__in=pks
+            authorship__publication_id__in=pks, authorship__position__isnull=False
         ).values_list("authorship_id", "organization_id"):
             rows[authorship_id].affiliation_ids.append(organization_id)
 
@@ -561,26 +571,37 @@ class Merger:
     def _merge_one(self, record: PaperRecord, ref, how: str, notes: list[str]) -> Outcome:
         if ref is None:
             target = self._create(record)
+            placed = self._place_person(target, notes)
             outcome = Outcome("created", record, target, notes=notes)
             if self.collect_changes:
-                outcome.changes = self._creation_changes(target)
+                outcome.changes = self._creation_changes(target) + placed
         else:
             target = ref if isinstance(ref, Target) else self._targets[ref]
             self._add_to_batch(target)
             changes = self._update(target, record, notes)
+            changes += self._place_person(target, notes)
             outcome = Outcome("updated" if changes else "unchanged", record, target, changes, notes)
             if how and how not in IDENTIFIER_LABELS.values() and changes:
                 notes.append(f"merged with “{target.pub.title}” by {how}")
-        self._check_person(target, notes)
         return outcome
 
-    def _check_person(self, target: Target, notes: list[str]):
-        if (
-            self.person is not None
-            and target.authors
-            and not any(row.person_id == self.person.pk for row in target.authors)
+    def _place_person(self, target: Target, notes: list[str]) -> list[FieldChange]:
+        """``--person``: the profile the import is for is an author of every paper. Not
+        among the listed authors of a list that ends with “et al.”, they are behind it
+        (an author at an unknown position); not among a complete list, a note says so."""
+        person = self.person
+        if person is None or not target.authors:
+            return []
+        if person.pk in target.unlisted_people or any(
+            row.person_id == person.pk for row in target.authors
         ):
-            notes.append(f"{self.person.name} is not among the authors of this paper")
+            return []
+        if target.pub.has_more_authors:
+            target.unlisted_people.add(person.pk)
+            target.new_unlisted.add(person.pk)
+            return [FieldChange("author behind “et al.”", "", person.name)]
+        notes.append(f"{person.name} is not among the authors of this paper")
+        return []
 
     def _slug(self, record: PaperRecord) -> str:
         title = record.title
@@ -934,19 +955,15 @@ class Merger:
         replaced = [target for target in batch if target.authors_replaced]
         stale = [target.pub.pk for target in replaced if not target.is_new]
         if stale:
-            Authorship.objects.filter(publication_id__in=stale).delete()
+            # Authors behind "et al." are not part of the list a record replaces.
+            Authorship.objects.filter(publication_id__in=stale, position__isnull=False).delete()
         rows = [
             (target.pub.pk, position, row.name, row.person_id, False, row.is_corresponding)
             for target in replaced
             for position, row in enumerate(target.authors, start=1)
         ]
         if rows:
-            insert_rows(
-                Authorship,
-                [Authorship._meta.get_field(name) for name in AUTHORSHIP_COLUMNS],
-                rows,
-                prepared=True,
-            )
+            insert_authorships(rows)
             with_affiliations = [
                 target for target in replaced if any(row.affiliation_ids for row in target.authors)
             ]
@@ -973,6 +990,7 @@ class Merger:
                 for row in changed_rows
             ]
             Authorship.objects.bulk_update(objects, ["name", "person"], batch_size=500)
+        self._write_unlisted(batch)
         through = Authorship.affiliations.through
         links = [
             through(authorship_id=row.id, organization_id=organization_id)
@@ -997,6 +1015,37 @@ class Merger:
             self._reindex_facts(target)
         self._targets.clear()
 
+    def _write_unlisted(self, batch):
+        """Add the authors behind “et al.” this run placed, and drop those a fuller author
+        list now names (a person is an author of a paper once)."""
+        new = [
+            (target.pub.pk, None, self.person_names[pk], pk, False, False)
+            for target in batch
+            for pk in sorted(target.new_unlisted)
+        ]
+        if new:
+            insert_authorships(new)
+        named = {
+            (target.pub.pk, row.person_id)
+            for target in batch
+            if target.unlisted_people
+            for row in target.authors
+            if row.person_id in target.unlisted_people
+        }
+        if named:
+            ids = [
+                pk
+                for pk, pub_id, person_id in Authorship.objects.filter(
+                    publication_id__in={pub_id for pub_id, _ in named},
+                    position__isnull=True,
+                ).values_list("pk", "publication_id", "person_id")
+                if (pub_id, person_id) in named
+            ]
+            Authorship.objects.filter(pk__in=ids).delete()
+        for target in batch:
+            target.unlisted_people -= {pk for pub_id, pk in named if pub_id == target.pub.pk}
+            target.new_unlisted.clear()
+
     def _stored_fingerprint(self, target: Target) -> str:
         return f"{target.fingerprint}@{self.run_id}" if target.fingerprint else ""
 
@@ -1009,6 +1058,12 @@ AUTHORSHIP_COLUMNS = (
     "is_equal_contribution",
     "is_corresponding",
 )
+
+
+def insert_authorships(rows):
+    """Authorship rows as tuples in ``AUTHORSHIP_COLUMNS`` order, plain values."""
+    fields = [Authorship._meta.get_field(name) for name in AUTHORSHIP_COLUMNS]
+    insert_rows(Authorship, fields, rows, prepared=True)
 
 
 def insert_rows(model, fields, rows, *, prepared=False, batch_size=500):

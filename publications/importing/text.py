@@ -96,6 +96,14 @@ def name_key(name: str) -> str:
     return fold(name)
 
 
+def given_family_key(name: str) -> str:
+    """“Adam S. Jermyn” and “Adam Jermyn” share a key: first and last word, folded
+    (middle names and initials dropped). “E. Hubinger” keeps its own: an initial alone
+    does not say which Evan or Emma it is."""
+    words = fold(name).split()
+    return f"{words[0]} {words[-1]}" if len(words) > 2 else " ".join(words)
+
+
 def names_compatible(a: str, b: str) -> bool:
     """“E. Hubinger” and “Evan Hubinger” are the same author; “E. Perez” and “Evan
     Hubinger” are not. Same family name (last word), and each given name agrees with the

@@ -18,6 +18,10 @@ class AuthorFold:
     #: The highlighted author, when they sit past the fold and are shown after "…".
     pulled: object = None
     total: int = 0
+    #: Authors known to be behind "et al.", position unknown ("et al., incl. …").
+    unlisted: list = field(default_factory=list)
+    #: Whether the list ends with "et al.".
+    truncated: bool = False
 
 
 @register.simple_tag
@@ -28,7 +32,7 @@ def author_fold(paper, highlight=None, limit=AUTHORS_SHOWN):
     shown anyway, after an ellipsis, matched by identity (``authorship.person``),
     never by name.
     """
-    authors = list(paper.authorships.all())
+    authors = paper.listed_authorships
     # One more name is cheaper to show than a "+1 more" toggle.
     cut = limit if len(authors) > limit + 1 else len(authors)
     shown, hidden = authors[:cut], authors[cut:]
@@ -40,7 +44,14 @@ def author_fold(paper, highlight=None, limit=AUTHORS_SHOWN):
                 pulled = authorship
                 hidden = [a for a in hidden if a is not authorship]
                 break
-    return AuthorFold(shown=shown, hidden=hidden, pulled=pulled, total=len(authors))
+    return AuthorFold(
+        shown=shown,
+        hidden=hidden,
+        pulled=pulled,
+        total=len(authors),
+        unlisted=paper.unlisted_authorships,
+        truncated=paper.is_author_list_truncated,
+    )
 
 
 @register.filter
@@ -67,7 +78,7 @@ def affiliation_marks(paper):
     """Authors with superscript numbers pointing into a numbered list of affiliations,
     as printed on a paper's first page, and which marks the legend must explain."""
     numbers, organizations, authors = {}, [], []
-    for authorship in paper.authorships.all():
+    for authorship in paper.listed_authorships:
         marks = []
         for organization in authorship.affiliations.all():
             if organization.pk not in numbers:

@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from media_items.models import MediaItem
 from profiles.models import Person
-from publications.models import Publication, Topic
+from publications.models import Authorship, Publication, Topic
 from showcase.models import SelectedWork
 
 pytestmark = pytest.mark.django_db
@@ -91,18 +91,21 @@ def test_all_twenty_papers_as_the_scholar_page_lists_them(demo):
         paper = Publication.objects.get(title=seed["title"])
         assert paper.published_on == seed["date"]
         assert paper.primary_category_short == seed["category"]
-        assert [a.name for a in paper.authorships.all()] == seed["authors"]
+        assert [a.name for a in paper.listed_authorships] == seed["authors"]
         assert paper.has_more_authors == seed["et_al"]
         assert sorted(o.slug for o in paper.organizations.all()) == sorted(seed["orgs"])
         assert paper.abstract == seed["abstract"]
         assert bool(paper.code_url) == seed["has_code"]
 
 
-def test_authors_with_a_profile_are_linked_to_it(demo):
+def test_every_paper_of_the_scholar_page_is_on_the_profile(demo):
+    """Seed 003 is his paper list: all 20 are his. Where it names him among the first
+    authors he is linked at his position; elsewhere he is behind "et al."."""
     person = Person.objects.get(slug="evan-hubinger")
     linked = Publication.objects.filter(authorships__person=person).distinct()
-    titles = sorted(title.split(":")[0] for title in linked.values_list("title", flat=True))
-    # Only papers where the seed lists him by name: "et al." hides the rest.
+    assert linked.count() == 20
+    listed = linked.filter(authorships__person=person, authorships__position__isnull=False)
+    titles = sorted(title.split(":")[0] for title in listed.values_list("title", flat=True))
     assert titles == [
         "An overview of 11 proposals for building safe advanced AI",
         "Conditioning Predictive Models",
@@ -111,6 +114,9 @@ def test_authors_with_a_profile_are_linked_to_it(demo):
         "Sleeper Agents",
         "Uncovering Deceptive Tendencies in Language Models",
     ]
+    behind = Authorship.objects.filter(person=person, position__isnull=True)
+    assert behind.count() == 14
+    assert all(a.publication.has_more_authors for a in behind)
 
 
 def test_code_link_of_open_character_training(demo):
