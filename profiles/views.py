@@ -73,10 +73,16 @@ class PersonDetailView(PublicDetailView):
             self.request.GET, queryset=person_papers(person, user), request=self.request
         )
         state = ListState(self.request, filterset, groupings=PAPER_GROUPINGS, default_group="year")
-        publications = list(state.queryset())
+        # The filtered list in its order, as ids: its rows are already loaded above.
+        loaded = {paper.pk: paper for paper in papers}
+        publications = [
+            loaded[pk] for pk in state.queryset().values_list("pk", flat=True) if pk in loaded
+        ]
         context.update(state.context())
         context["facets"] = paper_facets(
-            visible_to(Publication.objects.all(), user).filter(authorships__person=person), user
+            visible_to(Publication.objects.all(), user).filter(authorships__person=person),
+            user,
+            scope=f"person:{person.pk}",
         )
         context["publications"] = publications
         context["publication_groups"] = state.groups(publications)

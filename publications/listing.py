@@ -4,13 +4,15 @@ Shared by every page that lists papers with filters: the paper list, a
 profile's publications and a topic page.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Max, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
 
 from core.listing import Grouping
-from core.views import visible_to
+from core.page_cache import cached_for_content
+from core.views import can_preview, visible_to
 from profiles.models import Person
 
 from .arxiv_taxonomy import category_name, short_code
@@ -51,35 +53,39 @@ class Option:
     title: str = ""  # a longer name, for a tooltip
 
 
-def paper_facets(papers, user):
+def paper_facets(papers, user, *, scope):
     """The options each facet offers, with how many of ``papers`` (the visible,
-    unfiltered rows of the list) each would show. A fixed number of queries."""
+    unfiltered rows of the list) each would show. Three queries.
+
+    The options do not depend on the filters applied, only on the list (``scope``:
+    "all", "person:<pk>", "topic:<pk>") and on what the viewer may see; for visitors
+    they are kept until content changes (``cached_for_content``), so an uncached page
+    of any filter state does not count the whole list again.
+    """
+    if any(can_preview(user, model) for model in (Publication, Person, Topic)):
+        return _paper_facets(papers, user)
+    return cached_for_content(f"paper-facets:{scope}", lambda: _paper_facets(papers, user))
+
+
+def _paper_facets(papers, user):
     papers = papers.order_by()
+    year = ExtractYear("published_on")
+    kinds, categories, venues = Counter(), Counter(), Counter()
+    first_year = last_year = None
+    # One grouped query for the facets of the paper's own columns: each paper is in one
+    # (kind, category, venue) group, so the sums per column are exact.
+    for row in papers.values("kind", "arxiv_primary_category", "venue").annotate(
+        n=Count("pk", distinct=True), first=Min(year), last=Max(year)
+    ):
+        kinds[row["kind"]] += row["n"]
+        if row["arxiv_primary_category"]:
+            categories[row["arxiv_primary_category"]] += row["n"]
+        if row["venue"]:
+            venues[row["venue"]] += row["n"]
+        if row["first"] is not None:
+            first_year = min(first_year or row["first"], row["first"])
+            last_year = max(last_year or row["last"], row["last"])
     kind_names = dict(Publication.Kind.choices)
-    kinds = [
-        Option(row["kind"], kind_names.get(row["kind"], row["kind"]), row["n"])
-        for row in papers.values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")
-    ]
-    categories = [
-        Option(
-            row["arxiv_primary_category"],
-            f"{short_code(row['arxiv_primary_category'])} · "
-            f"{category_name(row['arxiv_primary_category']) or row['arxiv_primary_category']}",
-            row["n"],
-            title=row["arxiv_primary_category"],
-        )
-        for row in papers.exclude(arxiv_primary_category="")
-        .values("arxiv_primary_category")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("arxiv_primary_category")
-    ]
-    venues = [
-        Option(row["venue"], row["venue"], row["n"])
-        for row in papers.exclude(venue="")
-        .values("venue")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("venue")
-    ]
     in_list = Q(authorships__publication__in=papers.values("pk"))
     authors = [
         Option(person.slug, person.name, person.n)
@@ -97,15 +103,20 @@ def paper_facets(papers, user):
         .filter(n__gt=0)
         .order_by("name")
     ]
-    years = papers.aggregate(
-        first=Min(ExtractYear("published_on")), last=Max(ExtractYear("published_on"))
-    )
     return {
-        "kinds": kinds,
-        "categories": categories,
-        "venues": venues,
+        "kinds": [Option(kind, kind_names.get(kind, kind), n) for kind, n in sorted(kinds.items())],
+        "categories": [
+            Option(
+                code,
+                f"{short_code(code)} · {category_name(code) or code}",
+                n,
+                title=code,
+            )
+            for code, n in sorted(categories.items())
+        ],
+        "venues": [Option(venue, venue, n) for venue, n in sorted(venues.items())],
         "authors": authors,
         "topics": topics,
-        "first_year": years["first"],
-        "last_year": years["last"],
+        "first_year": first_year,
+        "last_year": last_year,
     }

@@ -36,7 +36,7 @@ class PublicationListView(FilteredListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         base = visible_to(Publication.objects.all(), self.request.user)
-        context["facets"] = paper_facets(base, self.request.user)
+        context["facets"] = paper_facets(base, self.request.user, scope="all")
         context["total"] = context["paginator"].count if context.get("paginator") else 0
         return context
 

@@ -12,6 +12,7 @@ from itertools import groupby
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from core.listing import count_each
 from core.models import published_q
 from core.views import can_preview, visible_to
 from media_items.models import Appearance, MediaItem
@@ -87,7 +88,13 @@ def related_count(rows, outer, counted):
 # -- home ------------------------------------------------------------------------------------
 def home_page(user, *, papers=8, media=6, people=12):
     all_people = people_list_queryset(user)
-    featured = list(all_people.filter(is_featured=True)[:people]) or list(all_people[:people])
+    first = list(all_people[:people])  # featured people come first
+    featured = [person for person in first if person.is_featured] or first
+    totals = count_each(
+        people=all_people,
+        papers=visible_to(Publication.objects.all(), user),
+        media=visible_to(MediaItem.objects.all(), user),
+    )
     return {
         "featured_people": featured,
         "newest_publications": list(
@@ -101,11 +108,7 @@ def home_page(user, *, papers=8, media=6, people=12):
             )[:media]
         ),
         "topics": list(topics_with_counts(user)[:12]),
-        "totals": {
-            "people": all_people.count(),
-            "papers": visible_to(Publication.objects.all(), user).count(),
-            "media": visible_to(MediaItem.objects.all(), user).count(),
-        },
+        "totals": totals,
     }
 
 
