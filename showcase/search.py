@@ -12,8 +12,21 @@ answered:
   search engines) and ranked with ``ts_rank`` on the stored document, so no row's
   text is parsed again at query time. ``document()`` here must build the same
   expression as that column (a test checks it, and that the plan uses the index).
+  A paper's author names are matched as words too (``simple`` configuration, a GIN
+  expression index, migration 0006).
 * On SQLite the same words are matched with case-insensitive containment, with
   the same weights summed into a rank, so results are ranked the same way.
+
+The search page stays bounded as the site grows (``ranked_page``, ``match_counts``):
+per type it ranks and counts candidates, not every match. The candidates are the
+union of a few tiers, each the newest ``MATCH_CAP`` + 1 rows it finds: a match
+anywhere, a match in the title (PostgreSQL: the stored ``search_title`` column and its
+GIN index, migration 0006) and, for papers, an author's name. With up to ``MATCH_CAP``
+matches that is every match, and the ranking and counts are exact; beyond, counts read
+"1,000+", the best of the candidates are listed, and a title match still outranks
+abstracts that only mention the words. Rows and snippets are read for the page shown
+alone. ``search_queryset`` keeps the unbounded form (every match, ranked) for lists and
+exports that must hold every match.
 
 Snippets and highlighting are done here in Python for both databases: the text
 is escaped, and the only markup added is ``<mark>``.
@@ -22,10 +35,12 @@ is escaped, and the only markup added is ``<mark>``.
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -34,7 +49,21 @@ from django.contrib.postgres.search import (
 )
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Case, Exists, Expression, F, FloatField, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -46,6 +75,10 @@ from profiles.models import Person
 from publications.models import Authorship, Publication, Topic
 
 CONFIG = "english"
+NAME_CONFIG = "simple"  # author names: words as written, no stemming, no stopwords
+#: Per type, a search ranks and counts at most this many matches (more show as "1,000+"),
+#: so a word found in most papers costs about what a rarer word costs.
+MATCH_CAP = 1000
 MAX_QUERY_LENGTH = 200
 MAX_TERM_LENGTH = 40
 MAX_TERMS = 12
@@ -141,6 +174,17 @@ def parse_query(raw):
 
 # -- what each type searches ---------------------------------------------------------------
 @dataclass(frozen=True)
+class Related:
+    """Rows of ``model`` whose ``text_field`` finds the row ``fk`` points to, ranked as if
+    the text were in the row's document with ``weight``."""
+
+    model: type
+    fk: str
+    text_field: str
+    weight: str
+
+
+@dataclass(frozen=True)
 class SearchKind:
     key: str
     label: str
@@ -150,9 +194,16 @@ class SearchKind:
     fields: tuple
     #: Fields a snippet is cut from, best first.
     snippet_fields: tuple
-    #: (related model, foreign key to the row, text field, weight): text on related rows
-    #: that also finds the row (a paper by its authors' names).
-    related: tuple = ()
+    #: What a result shows besides the row: ``rows`` with those joined or prefetched, in
+    #: a fixed number of queries whatever the number of results.
+    shows: Callable
+    #: Text on related rows that also finds the row (a paper by its authors' names).
+    related: "Related | None" = None
+
+    @property
+    def title_fields(self):
+        """The fields of the top weight (titles, names): the title tier."""
+        return tuple(name for name, weight in self.fields if weight == "A")
 
     def base_queryset(self, user):
         # Snippets read the first SNIPPET_SOURCE_CHARS of each snippet field, fetched with
@@ -160,7 +211,7 @@ class SearchKind:
         excerpts = {
             f"excerpt_{name}": Substr(name, 1, SNIPPET_SOURCE_CHARS) for name in self.snippet_fields
         }
-        return visible_to(self.model.objects.for_listing(), user).annotate(**excerpts)
+        return visible_to(self.shows(self.model.objects.all()), user).annotate(**excerpts)
 
 
 KINDS = {
@@ -173,6 +224,7 @@ KINDS = {
             model=Person,
             fields=(("name", "A"), ("name_variants", "A"), ("headline", "B"), ("bio", "C")),
             snippet_fields=("headline", "bio"),
+            shows=lambda rows: rows.for_listing(),  # current affiliations
         ),
         SearchKind(
             key="papers",
@@ -181,7 +233,8 @@ KINDS = {
             model=Publication,
             fields=(("title", "A"), ("abstract", "B")),
             snippet_fields=("abstract",),
-            related=((Authorship, "publication", "name", "B"),),
+            shows=lambda rows: rows.for_listing(),  # authors, their affiliations, institutions
+            related=Related(Authorship, "publication", "name", "B"),
         ),
         SearchKind(
             key="media",
@@ -195,6 +248,8 @@ KINDS = {
                 ("cached_content", "D"),
             ),
             snippet_fields=("description", "summary", "cached_content"),
+            # The outlet, not the people: a result names no one, so no appearances query.
+            shows=lambda rows: rows.select_related("outlet").defer("cached_content"),
         ),
         SearchKind(
             key="topics",
@@ -203,108 +258,277 @@ KINDS = {
             model=Topic,
             fields=(("name", "A"), ("summary", "B")),
             snippet_fields=("summary",),
+            shows=lambda rows: rows,
         ),
     )
 }
 
 
-def document(kind):
-    """The weighted tsvector expression for ``kind`` (identical to its GIN index)."""
+def document(kind, weights="ABCD"):
+    """The weighted tsvector expression for ``kind`` (identical to its stored column):
+    the whole document, or with ``weights="A"`` the title part alone."""
     return reduce(
         lambda left, right: left + right,
-        (SearchVector(name, weight=weight, config=CONFIG) for name, weight in kind.fields),
+        (
+            SearchVector(name, weight=weight, config=CONFIG)
+            for name, weight in kind.fields
+            if weight in weights
+        ),
     )
 
 
 class StoredDocument(Expression):
-    """The row's stored ``search_document`` column (PostgreSQL; computed by the database
-    from ``document(kind)``), on whatever alias the row's table has in the query."""
+    """A row's stored tsvector column (PostgreSQL; computed by the database on write):
+    ``search_document`` (``document(kind)``, migration 0005) or ``search_title``
+    (``document(kind, "A")``, migration 0006), on whatever alias the row's table has in
+    the query."""
 
-    def __init__(self):
+    def __init__(self, column="search_document"):
         super().__init__(output_field=SearchVectorField())
+        self.column = column
 
     def as_sql(self, compiler, connection):
         table = compiler.quote_name(compiler.query.get_initial_alias())
-        return f'{table}."search_document"', []
+        return f'{table}."{self.column}"', []
 
 
-def _related_ids(kind, terms, limit=1000):
-    """Ids of rows whose related text (a paper's author names) contains every term.
+class _AnyOf(Func):
+    """``column = ANY(ARRAY(subquery))``: the subquery runs once, before the scan, so
+    PostgreSQL can OR its ids into the GIN index's bitmap (an ``IN (subquery)`` inside an
+    ``OR`` makes it test every row instead)."""
 
-    Worked out in a query of its own, so the main query stays ``document @@ query OR
-    id IN (...)``, which PostgreSQL answers from the GIN index and the primary key; an
-    ``EXISTS`` in that ``OR`` would force a scan of every row.
-    """
-    ids = set()
-    for model, fk, text_field, _weight in kind.related:
-        rows = kind.model.objects.all()
-        for term in terms:
-            rows = rows.filter(
-                pk__in=model.objects.filter(**{f"{text_field}__icontains": term.text}).values(fk)
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = BooleanField()
+
+
+class _Postgres:
+    """Full-text search on the stored, GIN-indexed documents."""
+
+    def __init__(self, kind, query):
+        self.kind, self.query = kind, query
+        self.ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
+
+    def _document(self, column="search_document"):
+        return Q(_StoredMatch(StoredDocument(column), self.ts_query))
+
+    def _names(self, term):
+        """Related rows whose text has the words of ``term`` (``authorship_name_search_gin``)."""
+        related = self.kind.related
+        return related.model.objects.annotate(
+            _words=SearchVector(related.text_field, config=NAME_CONFIG)
+        ).filter(_words=SearchQuery(term.text, config=NAME_CONFIG))
+
+    def _related_ids(self):
+        """Ids of rows with every searched term in the text of some related row (a paper
+        with each word in one of its authors' names): those of the first MATCH_CAP + 1
+        related rows the index finds. Unordered, so the scan stops there whatever the
+        number of matches (ordering by id would read every matching name first)."""
+        fk = f"{self.kind.related.fk}_id"
+        first, *others = self.query.searchable
+        names = self._names(first)
+        for term in others:
+            names = names.filter(**{f"{fk}__in": self._names(term).values(fk)})
+        return names.order_by().values(fk)[: MATCH_CAP + 1]
+
+    def matched(self):
+        if self.kind.related is None:
+            return self._document()
+        return self._document() | Q(_AnyOf(F("pk"), ArraySubquery(self._related_ids())))
+
+    def tiers(self):
+        # A title match is a document match (the title is part of the document), unless
+        # a word is excluded: it may be elsewhere in the document.
+        title = self._document("search_title")
+        tiers = [self._document(), title & self._document() if self.query.excluded else title]
+        if self.kind.related is not None:
+            tiers.append(Q(pk__in=self._related_ids()))
+        return tiers
+
+    def rank(self):
+        rank = SearchRank(StoredDocument(), self.ts_query)
+        if self.kind.related is None:
+            return rank
+        bonus = Value(WEIGHTS[self.kind.related.weight])
+        found = When(pk__in=self._related_ids(), then=bonus)
+        return rank + Case(found, default=Value(0.0), output_field=FloatField())
+
+
+class _StoredMatch(Func):
+    """``document @@ query``, the operator the GIN indexes answer."""
+
+    arg_joiner = " @@ "
+    template = "%(expressions)s"
+    output_field = BooleanField()
+
+
+class _Fallback:
+    """Containment matching for databases without full-text search: every positive word
+    must appear in some field (stopwords aside), no excluded word may appear, and the rank
+    sums the weights of the fields each word appears in."""
+
+    def __init__(self, kind, query):
+        self.kind, self.query = kind, query
+
+    def _contains(self, fields, *, related=True):
+        condition = Q()
+        for term in self.query.searchable:
+            in_any = [Q(**{f"{name}__icontains": term.text}) for name in fields]
+            if related and self.kind.related is not None:
+                in_any.append(Q(self._related_has(term)))
+            condition &= reduce(or_, in_any)
+        for term in self.query.excluded:
+            names = (name for name, _weight in self.kind.fields)
+            condition &= ~reduce(or_, (Q(**{f"{name}__icontains": term.text}) for name in names))
+        return condition
+
+    def _related_has(self, term):
+        related = self.kind.related
+        return Exists(
+            related.model.objects.filter(
+                **{related.fk: OuterRef("pk"), f"{related.text_field}__icontains": term.text}
             )
-        ids.update(rows.values_list("pk", flat=True)[:limit])
-    return sorted(ids)
+        )
+
+    def matched(self):
+        return self._contains([name for name, _weight in self.kind.fields])
+
+    def tiers(self):
+        everywhere = self.matched()
+        return [everywhere, self._contains(self.kind.title_fields, related=False) & everywhere]
+
+    def rank(self):
+        parts = []
+        for term in self.query.searchable:
+            for name, weight in self.kind.fields:
+                condition = Q(**{f"{name}__icontains": term.text})
+                parts.append(Case(When(condition, then=Value(WEIGHTS[weight])), default=0.0))
+            if self.kind.related is not None:
+                bonus = Value(WEIGHTS[self.kind.related.weight])
+                parts.append(Case(When(self._related_has(term), then=bonus), default=0.0))
+        return reduce(lambda a, b: a + b, parts)
 
 
-def search_queryset(queryset, kind, query):
-    """``queryset`` (rows of ``kind``) narrowed to ``query`` and annotated with ``rank``,
-    best first. ``query`` is a ``ParsedQuery`` or a raw string."""
+def _matcher(queryset, kind, query):
+    if connections[queryset.db].vendor == "postgresql":
+        return _Postgres(kind, query)
+    return _Fallback(kind, query)
+
+
+def _prepare(kind, query):
     if isinstance(kind, str):
         kind = KINDS[kind]
     if isinstance(query, str):
         query = parse_query(query)
+    return kind, query
+
+
+def search_queryset(queryset, kind, query):
+    """``queryset`` (rows of ``kind``) narrowed to *every* row matching ``query`` and
+    annotated with ``rank``, best first: for lists and exports that must hold every
+    match (the paper list's search box). ``query`` is a ``ParsedQuery`` or a raw string.
+
+    Ranking every match grows with the number of matches; the search page uses
+    ``ranked_page`` and ``match_counts``, which stop at ``MATCH_CAP``."""
+    kind, query = _prepare(kind, query)
     if not query:
         return queryset.none()
-    if connections[queryset.db].vendor == "postgresql":
-        return _postgres(queryset, kind, query)
-    return _fallback(queryset, kind, query)
+    matcher = _matcher(queryset, kind, query)
+    return queryset.filter(matcher.matched()).annotate(rank=matcher.rank()).order_by("-rank", "pk")
 
 
-def _postgres(queryset, kind, query):
-    ts_query = SearchQuery(query.text, search_type="websearch", config=CONFIG)
-    matched = Q(search_document=ts_query)
-    rank = SearchRank(F("search_document"), ts_query)
-    related = _related_ids(kind, query.searchable) if kind.related else []
-    if related:
-        matched |= Q(pk__in=related)
-        rank = rank + Case(
-            When(pk__in=related, then=Value(WEIGHTS[kind.related[0][3]])),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
+# -- bounded search: what the search page runs -----------------------------------------------
+def _newest(queryset, condition):
+    """Ids of the newest MATCH_CAP + 1 rows of ``queryset`` meeting ``condition``."""
+    return queryset.filter(condition).order_by("-pk").values("pk")[: MATCH_CAP + 1]
+
+
+def _candidates(queryset, matcher):
+    """The rows a search ranks: the union of its tiers (a match anywhere; a title match;
+    on PostgreSQL, an author's name), each the newest MATCH_CAP + 1 rows it finds.
+
+    With at most MATCH_CAP matches that is every match, so ranking and counting are
+    exact; with more it is a bounded set that still holds the title matches (up to the
+    cap), so a paper *titled* with the words is not lost among thousands of abstracts
+    that mention them."""
+    model = queryset.model._base_manager
+    first, *rest = [
+        model.filter(pk__in=_newest(queryset, condition)).order_by().values("pk")
+        for condition in matcher.tiers()
+    ]
+    return first.union(*rest) if rest else first
+
+
+def _found(queryset, kind, matcher):
+    """One row: how many candidates there are (more than MATCH_CAP means "more")."""
     return (
-        queryset.alias(search_document=StoredDocument())
-        .filter(matched)
-        .annotate(rank=rank)
-        .order_by("-rank", "pk")
+        queryset.model._base_manager.filter(pk__in=_candidates(queryset, matcher))
+        .order_by()
+        .values(search_kind=Value(kind.key))
+        .annotate(found=Count("pk"))
     )
 
 
-def _fallback(queryset, kind, query):
-    """Containment matching for databases without full-text search: every positive
-    word must appear in some field (stopwords aside), no excluded word may appear,
-    and the rank sums the weights of the fields each word appears in."""
-    terms = query.searchable
-    rank_parts = []
-    for term in terms:
-        in_any = []
-        for name, weight in kind.fields:
-            condition = Q(**{f"{name}__icontains": term.text})
-            in_any.append(condition)
-            rank_parts.append(Case(When(condition, then=Value(WEIGHTS[weight])), default=0.0))
-        for model, fk, text_field, weight in kind.related:
-            condition = Exists(
-                model.objects.filter(**{fk: OuterRef("pk"), f"{text_field}__icontains": term.text})
-            )
-            in_any.append(Q(condition))
-            rank_parts.append(Case(When(condition, then=Value(WEIGHTS[weight])), default=0.0))
-        queryset = queryset.filter(reduce(or_, in_any))
-    for term in query.excluded:
-        queryset = queryset.exclude(
-            reduce(or_, (Q(**{f"{name}__icontains": term.text}) for name, _ in kind.fields))
-        )
-    rank = reduce(lambda a, b: a + b, rank_parts)
-    return queryset.annotate(rank=rank).order_by("-rank", "pk")
+@dataclass(frozen=True)
+class MatchCount:
+    """How many rows matched, up to MATCH_CAP; ``more`` when there are more than that."""
+
+    n: int
+    more: bool = False
+
+    @classmethod
+    def of(cls, found):
+        return cls(MATCH_CAP, more=True) if found > MATCH_CAP else cls(found)
+
+    @property
+    def number(self):
+        return f"{self.n:,}"
+
+    def __str__(self):
+        return f"{self.number}+" if self.more else self.number
+
+    def __bool__(self):
+        return self.n > 0
+
+    def __add__(self, other):
+        return MatchCount(self.n + other.n, self.more or other.more)
+
+
+def match_counts(querysets, query):
+    """``{kind key: MatchCount}`` for ``querysets`` (``{kind key: visible rows}``), in one
+    query: a UNION ALL of one capped count per type."""
+    parts = [
+        _found(queryset, KINDS[key], _matcher(queryset, KINDS[key], query))
+        for key, queryset in querysets.items()
+    ]
+    first, *rest = parts
+    found = {row["search_kind"]: row["found"] for row in first.union(*rest, all=True).order_by()}
+    return {key: MatchCount.of(found.get(key, 0)) for key in querysets}
+
+
+def ranked_page(queryset, kind, query, start, stop, *, with_count=False):
+    """Rows ``start:stop`` of the best-first results for ``query``, as one query.
+
+    The candidates are ranked for their ids only; the rows (with their excerpts for
+    snippets) are read for the requested slice alone. ``with_count`` annotates each row
+    with ``search_found``, the capped number of candidates, so a section needs no count
+    query of its own."""
+    kind, query = _prepare(kind, query)
+    if not query:
+        return queryset.none()
+    matcher = _matcher(queryset, kind, query)
+    rank = matcher.rank()
+    candidates = _candidates(queryset, matcher)
+    page = (
+        queryset.filter(pk__in=candidates)
+        .annotate(rank=rank)
+        .order_by("-rank", "pk")
+        .values("pk")[start:stop]
+    )
+    rows = queryset.filter(pk__in=page).annotate(rank=rank).order_by("-rank", "pk")
+    if with_count:
+        rows = rows.annotate(search_found=Subquery(_found(queryset, kind, matcher).values("found")))
+    return rows
 
 
 # -- snippets and highlighting -------------------------------------------------------------
@@ -392,8 +616,12 @@ class Hit:
 @dataclass
 class Section:
     kind: SearchKind
-    count: int
+    count: MatchCount
     hits: list[Hit]
+
+    @property
+    def has_more(self):
+        return self.count.more or self.count.n > len(self.hits)
 
 
 @dataclass
@@ -410,16 +638,20 @@ class SearchResults:
 
     @property
     def total(self):
-        return sum(self.counts.values())
+        return sum(self.counts.values(), MatchCount(0))
 
     @property
     def tabs(self):
         """(kind, count) for every type, in a fixed order, for the result tabs."""
-        return [(kind, self.counts.get(key, 0)) for key, kind in KINDS.items()]
+        return [(kind, self.counts.get(key, MatchCount(0))) for key, kind in KINDS.items()]
 
     @property
     def current(self):
         return KINDS.get(self.kind)
+
+    @property
+    def current_count(self):
+        return self.counts.get(self.kind, MatchCount(0))
 
     @property
     def notices(self):
@@ -446,10 +678,12 @@ def _hits(kind, rows, pattern):
 def search(raw_query, *, user, kind="all", page="1", per_page=PER_PAGE):
     """Search every type visible to ``user``.
 
-    ``kind`` "all" gives a few of the best results of each type (``sections``);
-    a type key ("papers", ...) gives one ranked, paginated list (``hits``, ``page``).
-    Counts per type are always there, for the tabs. With no results, ``suggestions``
-    offers spellings that would find something.
+    ``kind`` "all" gives a few of the best results of each type (``sections``), one query
+    per type; a type key ("papers", ...) gives one ranked, paginated list (``hits``,
+    ``page``) after one query that counts every type. Counts per type are always there,
+    for the tabs, exact up to MATCH_CAP and "1,000+" beyond, where only the first
+    MATCH_CAP are listed. With no results, ``suggestions`` offers spellings that would
+    find something.
     """
     query = parse_query(raw_query)
     kind = kind if kind in KINDS else "all"
@@ -463,49 +697,62 @@ def search(raw_query, *, user, kind="all", page="1", per_page=PER_PAGE):
             query.notices.append("Add a word to look for: a search cannot only leave words out.")
         return results
     pattern = term_pattern(query.positive)
-    ranked = {
-        key: search_queryset(spec.base_queryset(user), spec, query) for key, spec in KINDS.items()
-    }
-    results.counts = {key: qs.count() for key, qs in ranked.items()}
+    visible = {key: spec.base_queryset(user) for key, spec in KINDS.items()}
     if kind == "all":
-        results.sections = [
-            Section(KINDS[key], results.counts[key], _hits(KINDS[key], qs[:PER_SECTION], pattern))
-            for key, qs in ranked.items()
-            if results.counts[key]
-        ]
-    else:
-        paginator = Paginator(ranked[kind], per_page)
-        paginator.count = results.counts[kind]  # counted above; don't count twice
-        number = page_number(page)
-        if number is None:
-            results.page_notice = "That is not a page number, so the first page is shown."
-            number = 1
-        elif number > paginator.num_pages:
-            if results.counts[kind]:
-                results.page_notice = (
-                    f"There is no page {number:,}; the last page, "
-                    f"{paginator.num_pages:,}, is shown."
+        for key, spec in KINDS.items():
+            rows = list(ranked_page(visible[key], spec, query, 0, PER_SECTION, with_count=True))
+            results.counts[key] = MatchCount.of(rows[0].search_found if rows else 0)
+            if rows:
+                results.sections.append(
+                    Section(spec, results.counts[key], _hits(spec, rows, pattern))
                 )
-            number = paginator.num_pages
-        results.page = paginator.page(number)
-        results.hits = _hits(KINDS[kind], results.page.object_list, pattern)
+    else:
+        results.counts = match_counts(visible, query)
+        _paginate(results, visible[kind], query, page, per_page, pattern)
     if not results.total:
         results.suggestions = suggest(query, user=user)
         results.related = list(visible_to(Topic.objects.all(), user)[:8])
     return results
 
 
+def _paginate(results, rows, query, page, per_page, pattern):
+    """One page of one type's results (``results.page``, ``results.hits``), with a notice
+    for a page number that is not one or is past the end."""
+    count = results.current_count
+    # Positions only: the rows of the chosen page are read by one query below.
+    paginator = Paginator(range(count.n), per_page)
+    number = page_number(page)
+    if number is None:
+        results.page_notice = "That is not a page number, so the first page is shown."
+        number = 1
+    elif number > paginator.num_pages:
+        if count:
+            results.page_notice = (
+                f"There is no page {number:,}; the last page, {paginator.num_pages:,}, is shown."
+            )
+        number = paginator.num_pages
+    results.page = paginator.page(number)
+    if count:
+        start = (number - 1) * per_page
+        stop = min(start + per_page, count.n)  # past MATCH_CAP, only the first are listed
+        kind = KINDS[results.kind]
+        results.hits = _hits(kind, ranked_page(rows, kind, query, start, stop), pattern)
+
+
 def _vocabulary(user, limit=2000):
+    """Words of the newest ``limit`` visible names and titles of each type, in one query."""
+    sources = ((Person, "name"), (Topic, "name"), (Publication, "title"), (MediaItem, "title"))
+    first, *rest = [
+        model._base_manager.filter(
+            pk__in=visible_to(model.objects.all(), user).order_by("-pk").values("pk")[:limit]
+        )
+        .order_by()
+        .values_list(name, flat=True)
+        for model, name in sources
+    ]
     words = set()
-    sources = (
-        (Person, "name"),
-        (Topic, "name"),
-        (Publication, "title"),
-        (MediaItem, "title"),
-    )
-    for model, name in sources:
-        for value in visible_to(model.objects.all(), user).values_list(name, flat=True)[:limit]:
-            words.update(w.casefold() for w in re.findall(r"\w{3,}", value or ""))
+    for value in first.union(*rest, all=True).order_by():
+        words.update(w.casefold() for w in re.findall(r"\w{3,}", value or ""))
     return words
 
 

@@ -1,7 +1,6 @@
 """Every list and detail page runs a fixed number of queries, whatever the number of
 rows: the same count with 3 papers as with 30 (5 authors each, with affiliations,
-topics, media appearances and co-authors), and never more than the pinned cap.
-(PostgreSQL runs one more query for a paper search: the author-name match.)"""
+topics, media appearances and co-authors), and never more than the pinned cap."""
 
 import datetime
 
@@ -98,10 +97,14 @@ PAGES = {
     "outlet": (reverse("media_items:outlet", kwargs={"slug": "show"}), 3),
     "topics": (reverse("topics:list"), 2),
     "topic": (reverse("topics:detail", kwargs={"slug": "topic"}), 9),
-    # 4 counts, then each kind's rows and prefetches (people 2, papers 4, media 2, topics 1),
-    # and on PostgreSQL the author-name match
-    "search": (reverse("showcase:search") + "?q=study", 14),
-    "search papers": (reverse("showcase:search") + "?q=study&type=papers", 9),
+    # Per kind one query (rows, rank and count), then what its results show: people 1,
+    # papers 3 (authors, their affiliations, institutions), media 0 (outlet joined).
+    "search": (reverse("showcase:search") + "?q=study", 8),
+    # One query counts every kind, then the page and its prefetches.
+    "search papers": (reverse("showcase:search") + "?q=study&type=papers", 5),
+    "search media": (reverse("showcase:search") + "?q=study&type=media", 2),
+    # Nothing found: 4 kinds, the spelling vocabulary, topics to browse.
+    "search, no results": (reverse("showcase:search") + "?q=zyxwvut", 6),
 }
 
 

@@ -13,6 +13,7 @@ from showcase.search import (
     document,
     highlight,
     parse_query,
+    ranked_page,
     search_queryset,
     snippet,
     term_pattern,
@@ -273,6 +274,21 @@ def test_postgres_search_uses_the_gin_index(db, model, index):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
+def test_postgres_search_page_queries_use_the_title_and_author_indexes(db):
+    # Every row, not the visible ones: on empty tables the planner would rather use the
+    # is_published index, whatever it does on large ones.
+    queryset = ranked_page(Publication.objects.all(), "papers", "Denison", 0, 20)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    for index in ("publication_search_gin", "publication_title_search_gin"):
+        assert index in plan, plan
+    assert "authorship_name_search_gin" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
 def test_every_search_document_has_its_index(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_search_gin'")
@@ -282,8 +298,12 @@ def test_every_search_document_has_its_index(db):
         "publication_search_gin",
         "mediaitem_search_gin",
         "topic_search_gin",
+        "person_title_search_gin",
+        "publication_title_search_gin",
+        "mediaitem_title_search_gin",
+        "topic_title_search_gin",
+        "authorship_name_search_gin",
     }
-    assert document(KINDS["papers"]) is not None
 
 
 @pytest.mark.skipif(
@@ -307,6 +327,12 @@ def test_stored_search_document_is_the_document_expression(corpus, key):
     )
     assert pairs and all(computed == stored for computed, stored in pairs)
     assert "fresh" in pairs[0][1]
+    titles = list(
+        model.objects.annotate(
+            computed=document(KINDS[key], "A"), stored=StoredDocument("search_title")
+        ).values_list("computed", "stored")
+    )
+    assert titles and all(computed == stored for computed, stored in titles)
 
 
 def test_draft_outlets_and_organizations_are_not_named_in_results(client):
@@ -321,3 +347,85 @@ def test_draft_outlets_and_organizations_are_not_named_in_results(client):
     assert "An interview on zymurgy" in text and "Zymurgy Expert" in text
     html = response.content.decode()
     assert "Secret Podcast" not in html and "Hidden Lab" not in html
+
+
+# -- bounded search: counts capped, ranking over candidates -----------------------------------
+@pytest.fixture
+def small_cap(monkeypatch):
+    """A search ranks and counts at most MATCH_CAP matches per type; 3 here, so a handful
+    of rows shows what thousands would."""
+    monkeypatch.setattr("showcase.search.MATCH_CAP", 3)
+
+
+def tab_labels(response):
+    return {
+        a.text.rsplit(" ", 1)[0]: a.text.rsplit(" ", 1)[1]
+        for a in page(response).find("ul", cls="tabs").find_all("a")
+    }
+
+
+def test_counts_past_the_cap_read_as_more(client, db, small_cap):
+    for n in range(5):
+        PublicationFactory(title=f"Reward hacking study {n}")
+    PublicationFactory(title="Another reward model", is_published=False)
+    PersonFactory(name="Reward Researcher")
+    response = client.get(URL, {"q": "reward"})
+    assert tab_labels(response) == {
+        "All": "4+",
+        "People": "1",
+        "Papers": "3+",
+        "Media": "0",
+        "Topics": "0",
+    }
+    text = main_text(response)
+    assert "More than 4 results for “reward”" in text
+    assert "More papers" in text  # the link to the Papers tab, without a number
+
+
+def test_a_type_past_the_cap_lists_the_best_up_to_the_cap(client, db, small_cap):
+    for n in range(5):
+        PublicationFactory(title=f"Reward hacking study {n}", abstract="Nothing else.")
+    response = client.get(URL, {"q": "reward", "type": "papers"})
+    assert len(hits(response)) == 3
+    assert "More than 3 papers match “reward”; the best 3 are listed" in main_text(response)
+    past = client.get(URL, {"q": "reward", "type": "papers", "page": "2"})
+    assert past.status_code == 200
+    assert "There is no page 2" in main_text(past)
+    assert hits(past) == hits(response)
+
+
+def test_a_title_match_outranks_newer_abstracts_past_the_cap(client, db, small_cap):
+    """The newest matches are ranked first, but a title match is always a candidate: an
+    older paper *titled* with the words is not lost among newer ones that mention them."""
+    PublicationFactory(title="Sycophancy in language models", abstract="A study.")
+    for n in range(6):
+        PublicationFactory(title=f"Survey {n}", abstract="Among other things, sycophancy.")
+    response = client.get(URL, {"q": "sycophancy", "type": "papers"})
+    assert hits(response)[0] == "Sycophancy in language models"
+    assert len(hits(response)) == 3
+    everything = client.get(URL, {"q": "sycophancy"})
+    assert hits(everything)[0] == "Sycophancy in language models"
+
+
+def test_below_the_cap_every_match_is_ranked_and_counted(client, corpus, small_cap):
+    response = client.get(URL, {"q": "deceptive alignment", "type": "papers"})
+    assert tab_labels(response)["Papers"] == "2"
+    assert hits(response) == ["Deceptive alignment in language models", "A survey of training"]
+
+
+def test_excluded_words_hold_for_title_matches_past_the_cap(client, db, small_cap):
+    PublicationFactory(title="Sycophancy in language models", abstract="A survey.")
+    for n in range(6):
+        PublicationFactory(title=f"Study {n}", abstract="Sycophancy measured.")
+    response = client.get(URL, {"q": "sycophancy -survey", "type": "papers"})
+    assert "Sycophancy in language models" not in hits(response)
+    assert len(hits(response)) == 3
+
+
+def test_papers_by_an_author_rank_with_papers_that_mention_the_name(client, db):
+    by_her = PublicationFactory(title="On reward models", abstract="Quiet.")
+    AuthorshipFactory(publication=by_her, position=1, name="Ada Denison")
+    PublicationFactory(title="Unrelated", abstract="Nothing.")
+    response = client.get(URL, {"q": "Denison"})
+    assert hits(response) == ["On reward models"]
+    assert tab_labels(response)["Papers"] == "1"
