@@ -8,7 +8,7 @@ from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..stable_ids import normalize_stable_id
-from .permissions import can_view_drafts
+from ..views import can_preview
 
 # Slugs are [-a-zA-Z0-9_]; stable ids are 10 Crockford base32 characters. Both match this,
 # so one path segment serves both lookups.
@@ -68,7 +68,7 @@ class PublicReadMixin:
     @cached_property
     def include_drafts(self):
         user = getattr(getattr(self, "request", None), "user", None)
-        return can_view_drafts(user, self.queryset.model)
+        return can_preview(user, self.queryset.model)
 
     def visible(self, queryset):
         return queryset if self.include_drafts else queryset.published()
@@ -124,7 +124,7 @@ class PersonScopedListViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.G
 
     def get_person(self):
         people = self.person_queryset
-        if not can_view_drafts(self.request.user, people.model):
+        if not can_preview(self.request.user, people.model):
             people = people.published()
         return get_by_slug_or_stable_id(people, self.kwargs[self.person_lookup_kwarg])
 
