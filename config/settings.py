@@ -48,7 +48,7 @@ SITE_NAME = env("SITE_NAME", "Research profiles")
 SITE_CONTACT = env("SITE_CONTACT_EMAIL", "webmaster@example.org")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_apps.AdminConfig",  # django.contrib.admin, its site core.admin_site.AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
