@@ -39,6 +39,7 @@ from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
 from core.listing import page_number
 from core.views import visible_to
 from media_items.models import MediaItem
@@ -46,9 +47,9 @@ from profiles.models import Person
 from publications.models import Authorship, Publication, Topic
 
 CONFIG = "english"
-MAX_QUERY_LENGTH = 200
+MAX_QUERY_LENGTH = MAX_SEARCH_CHARS
 MAX_TERM_LENGTH = 40
-MAX_TERMS = 12
+MAX_TERMS = MAX_SEARCH_WORDS
 PER_PAGE = 20
 PER_SECTION = 5  # results per type on the "All" tab
 SNIPPET_LENGTH = 260
