@@ -35,7 +35,7 @@ from tests.factories import (
 )
 
 from .access import ADMIN_MODELS, FACTORIES, ROLES, client_for, may_view, rights
-from .routes import all_routes
+from .routes import API_ROUTES, PUBLIC_ROUTES, all_routes, public_url
 
 pytestmark = pytest.mark.django_db
 
@@ -79,52 +79,6 @@ ADMIN_SITE_ROUTES = {
     f"{settings.ADMIN_URL}(?P<url>.*)$",  # the catch-all: 404 for staff
 }
 
-# Public pages, feeds, exports and the API: (GET status for every role, POST status).
-# Reads are the same for every role here (drafts: test_draft_leaks.py); every route is
-# read-only except the API's write endpoints (tests/api/test_permissions.py).
-PUBLIC_ROUTES = {
-    "showcase:home": ("/", 200),
-    "profiles:list": ("/people/", 200),
-    "profiles:detail": ("/people/{person}/", 200),
-    "profiles:organization": ("/people/organizations/{organization}/", 200),
-    "showcase:person_feed": ("/people/{person}/feed.atom", 200),
-    "showcase:person_export": ("/people/{person}/publications.bib", 200),
-    "publications:list": ("/publications/", 200),
-    "publications:feed": ("/publications/feed.atom", 200),
-    "publications:export": ("/publications/export.ris", 200),
-    "publications:cite": ("/publications/{publication}/cite.json", 200),
-    "publications:detail": ("/publications/{publication}/", 200),
-    "topics:list": ("/topics/", 200),
-    "topics:detail": ("/topics/{topic}/", 200),
-    "media_items:list": ("/media/", 200),
-    "media_items:feed": ("/media/feed.atom", 200),
-    "media_items:outlet": ("/media/outlets/{outlet}/", 200),
-    "media_items:detail": ("/media/{mediaitem}/", 200),
-    "showcase:search": ("/search/?q=study", 200),
-    "core:permalink": ("/r/{publication_stable_id}", 302),
-    "sitemap": ("/sitemap.xml", 200),
-    "sitemap-section": ("/sitemap-people.xml", 200),
-    "favicon": ("/favicon.ico", 302),
-    "robots": ("/robots.txt", 200),
-    "api:schema": ("/api/schema/", 200),
-    "api:docs": ("/api/docs/", 200),
-}
-API_ROUTES = {
-    # name: (path, suffix path); writes per role: tests/api/test_permissions.py
-    "api:api-root": "/api/v1/",
-    "api:person-list": "/api/v1/people/",
-    "api:person-detail": "/api/v1/people/{person}/",
-    "api:person-publication-list": "/api/v1/people/{person}/publications/",
-    "api:person-mediaitem-list": "/api/v1/people/{person}/media-items/",
-    "api:organization-list": "/api/v1/organizations/",
-    "api:organization-detail": "/api/v1/organizations/{organization}/",
-    "api:publication-list": "/api/v1/publications/",
-    "api:publication-detail": "/api/v1/publications/{publication}/",
-    "api:mediaitem-list": "/api/v1/media-items/",
-    "api:mediaitem-detail": "/api/v1/media-items/{mediaitem}/",
-    "api:outlet-list": "/api/v1/outlets/",
-    "api:outlet-detail": "/api/v1/outlets/{outlet}/",
-}
 # The API's JSON 404 for every other address under /api/.
 API_NOT_FOUND = "api/^(?:[\\s\\S]*/)?\\Z"
 
@@ -193,12 +147,6 @@ def make_object(label):
         obj.save()
         gone.delete()
     return obj
-
-
-@pytest.fixture
-def public_objects(db):
-    """One live object of each public model."""
-    return {label: factory() for label, factory in FACTORIES.items()}
 
 
 def object_id(label, obj):
@@ -404,18 +352,6 @@ def test_admin_logout_is_a_post():
 
 
 # -- public pages, feeds, exports, API --------------------------------------------------------
-def public_url(template, objects):
-    return template.format(
-        person=objects["profiles.person"].slug,
-        organization=objects["profiles.organization"].slug,
-        publication=objects["publications.publication"].slug,
-        publication_stable_id=objects["publications.publication"].stable_id,
-        topic=objects["publications.topic"].slug,
-        mediaitem=objects["media_items.mediaitem"].slug,
-        outlet=objects["media_items.outlet"].slug,
-    )
-
-
 @pytest.mark.parametrize("role", ROLES)
 def test_public_routes_are_open_and_read_only(client, public_objects, role):
     """Every public page, feed, export, sitemap and API read answers every role alike (live

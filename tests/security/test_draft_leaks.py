@@ -34,7 +34,7 @@ from tests.factories import (
 )
 
 from .access import FACTORIES, PUBLIC_MODELS, ROLES, client_for, may_view
-from .test_access_matrix import API_ROUTES, PUBLIC_ROUTES, public_url
+from .routes import API_ROUTES, PUBLIC_ROUTES, public_url
 
 pytestmark = pytest.mark.django_db
 
