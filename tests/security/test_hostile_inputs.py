@@ -8,6 +8,7 @@ anything reads them (tests/core/test_request_limits.py has the 414 of the list p
 """
 
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -314,3 +315,63 @@ def test_api_writes_refuse_nul_and_surrogates_with_the_reason(body, field, messa
     assert response.status_code == 400
     assert message in response.json()[field][0]
     assert not Outlet.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "saved"),
+    [("a%00b", False), ("bad%ED%A0%80bytes", True), ("%FF%FE", True)],
+    ids=["NUL", "an encoded surrogate", "invalid UTF-8"],
+)
+def test_admin_forms_take_raw_hostile_bytes_without_failing(staff_client, name, saved):
+    """Form bodies as a hostile client sends them: NUL is refused with the reason; bytes
+    that are not UTF-8 arrive as U+FFFD replacement characters, never as surrogates."""
+    body = f"name={name}&slug=s1&kind=podcast"
+    response = staff_client.generic(
+        "POST",
+        reverse("admin:media_items_outlet_add"),
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == (302 if saved else 200)
+    if saved:
+        assert "\ufffd" in Outlet.objects.get().name
+    else:
+        assert "Null characters are not allowed." in response.content.decode()
+        assert not Outlet.objects.exists()
+
+
+# -- the import command: no size limit, the same refusals -------------------------------------
+@pytest.fixture
+def run_command(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    def run(text):
+        path = tmp_path / "papers.txt"
+        path.write_text(text)
+        out = StringIO()
+        try:
+            call_command("import_papers", str(path), stdout=out, stderr=out)
+        except CommandError as error:
+            return str(error) + out.getvalue()
+        return out.getvalue()
+
+    return run
+
+
+def test_the_command_imports_what_the_admin_page_may_not(run_command, settings):
+    settings.IMPORT_MAX_UPLOAD_BYTES = 100
+    settings.IMPORT_MAX_RECORDS = 5
+    text = "".join(f"@misc{{k{n}, title={{Paper {n}}}, year={{2020}}}}\n" for n in range(50))
+    output = run_command(text)
+    assert re.search(r"created +50\n", output)
+    assert Publication.objects.count() == 50
+
+
+def test_the_command_refuses_deeply_nested_json_with_the_reason(run_command):
+    output = run_command("[" * 100_000 + "]" * 100_000)
+    assert f"malformed JSON: nested more than {MAX_JSON_DEPTH} levels" in output
+    assert "nothing was written" in output
+    assert not Publication.objects.exists()
