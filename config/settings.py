@@ -48,7 +48,7 @@ SITE_NAME = env("SITE_NAME", "Research profiles")
 SITE_CONTACT = env("SITE_CONTACT_EMAIL", "webmaster@example.org")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_apps.AdminConfig",  # django.contrib.admin, its site core.admin_site.AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -289,7 +289,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": API_PAGE_SIZE,
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonRateThrottle"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -342,3 +342,10 @@ LOGGING = {
 # Admin paper import page: the largest file (or pasted text) it accepts. Larger files:
 # `manage.py import_papers`, which streams them.
 IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024)))
+# ... and the most records it imports at once (each is parsed and merged while the request
+# waits). More: `manage.py import_papers`, which has neither limit.
+IMPORT_MAX_RECORDS = int(env("IMPORT_MAX_RECORDS", "2000"))
+# The largest request body any URL accepts, uploads included (core.middleware: 413 above
+# it, before anything reads the body). Keep it above IMPORT_MAX_UPLOAD_BYTES and the photo
+# limit, so that those pages can say what their own limit is.
+MAX_REQUEST_BODY_BYTES = int(env("MAX_REQUEST_BODY_BYTES", str(10 * 1024 * 1024)))

@@ -5,11 +5,13 @@ from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
 from showcase.sitemaps import SITEMAPS
 
 
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the browsable API, files):
     send them to the site's icon instead of a 404."""
@@ -29,13 +31,13 @@ urlpatterns = [
     path("", include("core.urls")),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        require_safe(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        require_safe(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

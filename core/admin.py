@@ -163,9 +163,7 @@ class PublicModelAdmin(VersionAdmin):
     def preview(self, request, object_id):
         """The public page as a visitor would see it: the saved object on GET, the change
         form's unsaved values on POST (nothing is saved). Staff only (``admin_view``)."""
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404("No such item.")
+        obj = self._object_or_404(request, object_id)
         if request.method == "POST":
             if not self.has_change_permission(request, obj):
                 raise PermissionDenied
@@ -188,9 +186,38 @@ class PublicModelAdmin(VersionAdmin):
             raise PermissionDenied
         return render_preview(request, self.preview_view, obj, mode=SAVED)
 
+    def _object_or_404(self, request, object_id):
+        """The object at ``object_id`` for a user who may view this model at all: 403 for
+        one who may not (before the lookup, so existence is not revealed), 404 for an id
+        that names no object (``get_object`` also answers None for a malformed id)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404("No such item.")
+        return obj
+
+    def _own_version(self, version_id, **lookup):
+        """reversion finds a version by its id (and object id) alone, whatever its model:
+        through this model's URLs, a version of another model would be reverted, and on
+        POST saved, under this model's permissions. Only this model's versions here."""
+        return get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id, **lookup)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        self._own_version(version_id, object_id=unquote(object_id))
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        self._own_version(version_id)
+        return super().recover_view(request, version_id, extra_context)
+
     def history_view(self, request, object_id, extra_context=None):
         """The change history with each revision's changes, field by field."""
-        obj = get_object_or_404(self.model, pk=unquote(object_id))
+        obj = self._object_or_404(request, object_id)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         opts = self.model._meta

@@ -15,8 +15,10 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponseBadRequest
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.views.decorators.http import require_safe
 
 FEED_ITEMS = 50
 FEED_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
@@ -102,6 +104,7 @@ class AtomFeed(Feed):
     feed_type = SafeAtom1Feed
     request = None
 
+    @method_decorator(require_safe)  # read-only: any other method is a 405
     def __call__(self, request, *args, **kwargs):
         feed = copy.copy(self)
         feed.request = request

@@ -1,20 +1,20 @@
 from django.apps import apps
 from django.http import Http404
 from django.shortcuts import redirect
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
 from .models import PublicModel, SlugHistory
 from .stable_ids import normalize_stable_id
 
 
-def can_preview(user, model=None):
-    """Staff see drafts (with a banner); visitors never do. With ``model``: only staff
-    who may view that model in the admin see its drafts (a staff account without that
-    permission sees the public site as a visitor does)."""
-    if not (user.is_active and user.is_staff):
+def can_preview(user, model):
+    """Whether ``user`` sees drafts of ``model`` (with a banner): staff who may view that
+    model in the admin do; visitors, and staff without that permission, see the public
+    site as a visitor does. Always per model: a draft person named on a paper's page is
+    shown only to those who may view people."""
+    if user is None or not (user.is_active and user.is_staff):
         return False
-    if model is None:
-        return True
     opts = model._meta
     return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
@@ -49,6 +49,7 @@ def public_models():
     return [model for model in apps.get_models() if issubclass(model, PublicModel)]
 
 
+@require_safe
 def permalink(request, stable_id):
     """`/r/<stable id>`: redirect to the object's current page, whatever its type."""
     stable_id = normalize_stable_id(stable_id)

@@ -33,6 +33,12 @@ def max_bytes() -> int:
     return settings.IMPORT_MAX_UPLOAD_BYTES
 
 
+def max_records() -> int:
+    """Records one import on this page may hold: each is parsed and merged while the
+    request waits, twice (preview, then confirmation)."""
+    return settings.IMPORT_MAX_RECORDS
+
+
 def too_large_message(size: int | None = None) -> str:
     what = f"This input is {filesizeformat(size)}; " if size else "This input is too large; "
     return (
@@ -139,6 +145,7 @@ def import_view(request, model_admin):
         "title": "Import papers",
         "opts": model_admin.model._meta,
         "max_bytes": max_bytes(),
+        "max_records": max_records(),
         "runs_url": reverse("admin:publications_importrun_changelist"),
     }
     try:
@@ -154,7 +161,7 @@ def import_view(request, model_admin):
             messages.error(request, "This preview has expired or was altered: start again.")
             return redirect("admin:publications_publication_import")
         source, options = unsigned
-        result = import_papers([source], user=request.user, **options)
+        result = import_papers([source], user=request.user, max_records=max_records(), **options)
         if result.ok:
             messages.success(
                 request,
@@ -168,7 +175,9 @@ def import_view(request, model_admin):
     form = ImportForm(request.POST or None, request.FILES or None)
     if posted and form.is_valid():
         source, options = form.source(), form.options()
-        result = import_papers([source], user=request.user, dry_run=True, **options)
+        result = import_papers(
+            [source], user=request.user, dry_run=True, max_records=max_records(), **options
+        )
         context["result"] = result
         if result.ok and (result.created or result.updated):
             context["token"] = _sign(request, source, options)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_safe
 
 from core.views import visible_to
 from profiles.models import Person
@@ -88,6 +89,7 @@ def matching(queryset, params):
     return matched.order_by(*order) if params.get("sort") else matched
 
 
+@require_safe
 def paper_citation(request, slug, fmt):
     """`/publications/<slug>/cite.<fmt>`: one paper's citation."""
     export_format(fmt)
@@ -96,6 +98,7 @@ def paper_citation(request, slug, fmt):
     return citation_response(request, [paper], fmt, paper.slug)
 
 
+@require_safe
 def list_export(request, fmt):
     """`/publications/export.<fmt>?<filters>`: every paper of the filtered list."""
     export_format(fmt)
@@ -109,6 +112,7 @@ def list_export(request, fmt):
     return citation_response(request, papers, fmt, "publications")
 
 
+@require_safe
 def person_export(request, slug, fmt):
     """`/people/<slug>/publications.<fmt>`: a person's whole list, newest first."""
     export_format(fmt)

@@ -45,10 +45,15 @@ IDENTIFIER_LINKS = (
 )
 
 
+def is_shown(obj, user):
+    """Whether ``user`` may see ``obj``, already loaded (no query: Django caches a user's
+    permissions)."""
+    return obj.is_live or can_preview(user, type(obj))
+
+
 def shown(objects, user):
     """The objects ``user`` may see, from an already-loaded list (no query)."""
-    preview = can_preview(user)
-    return [obj for obj in objects if obj is not None and (preview or obj.is_live)]
+    return [obj for obj in objects if obj is not None and is_shown(obj, user)]
 
 
 def published_people_with_papers(user):
@@ -65,7 +70,8 @@ def published_people_with_papers(user):
 def visible_through(rows, prefix, user):
     """``rows`` narrowed to those whose related object (at ``prefix``) ``user`` may see,
     as a join (an ``IN (subquery)`` inside a correlated subquery is re-run per row)."""
-    return rows if can_preview(user) else rows.filter(published_q(prefix))
+    related = rows.model._meta.get_field(prefix.removesuffix("__")).related_model
+    return rows if can_preview(user, related) else rows.filter(published_q(prefix))
 
 
 def related_count(rows, outer, counted):
@@ -261,12 +267,11 @@ def reported_snapshots(metrics):
 def selected_work(person, user):
     """The profile's pinned work. An entry pointing at a draft keeps only what the
     editor wrote on the profile itself (its own title and URL), never the draft's."""
-    preview = can_preview(user)
     rows = SelectedWork.objects.filter(person=person).select_related("publication", "media_item")
     entries = []
     for work in rows:
         target = work.target
-        hidden = target is not None and not (preview or target.is_live)
+        hidden = target is not None and not is_shown(target, user)
         if hidden and not work.title:
             continue
         shown_target = None if hidden else target
@@ -403,8 +408,7 @@ def topic_page(topic, user):
 
 
 def organization_page(organization, user):
-    preview = can_preview(user)
-    people_filter = Q() if preview else published_q("person__")
+    people_filter = Q() if can_preview(user, Person) else published_q("person__")
     affiliations = list(
         organization.affiliations.filter(people_filter)
         .select_related("person")

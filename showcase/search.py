@@ -68,6 +68,7 @@ from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
 from core.listing import page_number
 from core.views import visible_to
 from media_items.models import MediaItem
@@ -79,9 +80,9 @@ NAME_CONFIG = "simple"  # author names: words as written, no stemming, no stopwo
 #: Per type, a search ranks and counts at most this many matches (more show as "1,000+"),
 #: so a word found in most papers costs about what a rarer word costs.
 MATCH_CAP = 1000
-MAX_QUERY_LENGTH = 200
+MAX_QUERY_LENGTH = MAX_SEARCH_CHARS
 MAX_TERM_LENGTH = 40
-MAX_TERMS = 12
+MAX_TERMS = MAX_SEARCH_WORDS
 PER_PAGE = 20
 PER_SECTION = 5  # results per type on the "All" tab
 SNIPPET_LENGTH = 260

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
-from .permissions import can_view_drafts
+from ..views import can_preview
 
 
 def is_visible(obj, context):
@@ -12,7 +12,7 @@ def is_visible(obj, context):
         return True
     request = context.get("request")
     # Django caches a user's permissions, so this asks the database at most once.
-    return request is not None and can_view_drafts(request.user, type(obj))
+    return request is not None and can_preview(request.user, type(obj))
 
 
 class VisibleManyRelatedField(ManyRelatedField):

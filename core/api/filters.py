@@ -11,6 +11,8 @@ from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
+from ..limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
+
 BOOLEAN_VALUES = {"true", "false", "True", "False"}
 # Filters whose empty value is not a value of their type (a choice, a number, a boolean).
 TYPED_FILTERS = (
@@ -84,7 +86,27 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 class SearchFilter(filters.SearchFilter):
-    search_description = "Words to look for; every word must match one of the searched fields."
+    search_description = (
+        f"Words to look for (at most {MAX_SEARCH_WORDS}, {MAX_SEARCH_CHARS} characters in "
+        "all); every word must match one of the searched fields."
+    )
+
+    def get_search_terms(self, request):
+        # Each word is one more condition over every field: refuse what would be a query
+        # the database rejects or works on for seconds.
+        terms = super().get_search_terms(request)
+        raw = request.query_params.get(self.search_param, "")
+        if len(terms) > MAX_SEARCH_WORDS or len(raw) > MAX_SEARCH_CHARS:
+            raise ValidationError(
+                {
+                    self.search_param: [
+                        f"Use at most {MAX_SEARCH_WORDS} words and {MAX_SEARCH_CHARS} "
+                        f"characters (this search has {len(terms):,} words, "
+                        f"{len(raw):,} characters)."
+                    ]
+                }
+            )
+        return terms
 
 
 _TERM = re.compile(r"^-?[a-z_]+$")

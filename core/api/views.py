@@ -1,14 +1,17 @@
 from functools import cached_property
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.http import Http404, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..stable_ids import normalize_stable_id
-from .permissions import can_view_drafts
+from ..views import can_preview
 
 # Slugs are [-a-zA-Z0-9_]; stable ids are 10 Crockford base32 characters. Both match this,
 # so one path segment serves both lookups.
@@ -21,9 +24,21 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus database refusals turned into a 409 instead of a 500."""
-    if isinstance(exc, ProtectedError | RestrictedError):
+    """DRF's handler, plus database refusals turned into a 409 instead of a 500, and
+    Django's refusals of oversized requests answered in JSON with the limit."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        exc = PayloadTooLarge(f"The request body is larger than {limit}, the most the API reads.")
+    elif isinstance(exc, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        exc = exceptions.ParseError(f"More than {limit:,} query parameters or fields.")
+    elif isinstance(exc, ProtectedError | RestrictedError):
         exc = Conflict(f"Still in use: {_describe(exc)}. Remove those references first.")
     elif isinstance(exc, IntegrityError):
         # Validation checks uniqueness first; this only answers a concurrent write.
@@ -68,7 +83,7 @@ class PublicReadMixin:
     @cached_property
     def include_drafts(self):
         user = getattr(getattr(self, "request", None), "user", None)
-        return can_view_drafts(user, self.queryset.model)
+        return can_preview(user, self.queryset.model)
 
     def visible(self, queryset):
         return queryset if self.include_drafts else queryset.published()
@@ -124,7 +139,7 @@ class PersonScopedListViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.G
 
     def get_person(self):
         people = self.person_queryset
-        if not can_view_drafts(self.request.user, people.model):
+        if not can_preview(self.request.user, people.model):
             people = people.published()
         return get_by_slug_or_stable_id(people, self.kwargs[self.person_lookup_kwarg])
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.encoding import is_protected_type
 from reversion.models import Revision, Version
 
+from core.limits import MAX_JSON_DEPTH, json_depth
 from core.page_cache import bump_generation
 from profiles.models import Organization
 
@@ -184,6 +185,9 @@ def _records(source: Source, inspected: Inspected, reader: _CountingReader) -> I
         text = io.TextIOWrapper(
             io.BufferedReader(reader), encoding=inspected.encoding, errors="replace"
         )
+        too_deep = InputError(
+            f"malformed JSON: nested more than {MAX_JSON_DEPTH} levels", source=source.name
+        )
         try:
             data = json.load(text)
         except json.JSONDecodeError as error:
@@ -192,6 +196,10 @@ def _records(source: Source, inspected: Inspected, reader: _CountingReader) -> I
                 source=source.name,
                 line=error.lineno,
             ) from None
+        except RecursionError:
+            raise too_deep from None
+        if json_depth(data) > MAX_JSON_DEPTH:
+            raise too_deep
         flavour = detect_json(data, source.name)
         if fmt == "json":
             fmt = inspected.format = flavour
@@ -246,13 +254,16 @@ def import_papers(
     label: str = "",
     progress: Callable[[int, float], None] | None = None,
     collect_changes: bool | None = None,
+    max_records: int | None = None,
 ) -> ImportResult:
     """Import papers from ``sources``; see the module docstring for the contract.
 
     ``problems`` are failures found before parsing (e.g. an arXiv id the API does not
     know); they count as failed records. ``progress(records_done, fraction)`` is called
     as the input is read. ``collect_changes`` (default: only for dry runs) fills
-    ``result.changes`` with a field-by-field account.
+    ``result.changes`` with a field-by-field account. With ``max_records``, an input
+    holding more records (valid or not) fails as a whole as soon as the next one is read,
+    and nothing is written: the admin page bounds its work this way.
     """
     result = ImportResult(dry_run=dry_run)
     collect = dry_run if collect_changes is None else collect_changes
@@ -296,6 +307,7 @@ def import_papers(
     total_bytes = sum(item.size for _, item in inspected) or 1
     bytes_before = 0
     done = 0
+    records = 0
     try:
         with transaction.atomic():
             merger = Merger(
@@ -312,6 +324,13 @@ def import_papers(
                 try:
                     for item in _records(source, info, reader):
                         found += 1
+                        records += 1
+                        if max_records is not None and records > max_records:
+                            raise InputError(
+                                f"more than {max_records:,} records, the most one import "
+                                "here may hold",
+                                source=source.name,
+                            )
                         if isinstance(item, RecordProblem):
                             if item.skip:
                                 result.skipped += 1

@@ -1,8 +1,9 @@
-"""Who may do what: anonymous, editor, staff without permissions, a non-staff user with
-permissions, and a superuser, × GET/POST/PATCH/DELETE on every route."""
+"""Who may do what: anonymous, editor, staff without permissions, staff who may only view,
+a non-staff user with permissions, and a superuser, × GET/POST/PATCH/DELETE on every route.
+(The whole site's matrix, admin and public pages included: tests/security/.)"""
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from tests.api.conftest import client_for
 from tests.factories import (
@@ -38,6 +39,9 @@ def make_user(role):
         user.groups.add(editors)
     elif role == "staff_without_permissions":
         user = StaffFactory()
+    elif role == "staff_who_may_only_view":
+        user = StaffFactory()
+        user.user_permissions.add(*Permission.objects.filter(codename__startswith="view_"))
     elif role == "non_staff_with_permissions":
         user = UserFactory()
         user.groups.add(editors)
@@ -50,6 +54,7 @@ def make_user(role):
 EXPECTED = {
     "anonymous": (200, 200, 401, 401, 401),
     "staff_without_permissions": (200, 200, 403, 403, 403),
+    "staff_who_may_only_view": (200, 200, 403, 403, 403),
     "non_staff_with_permissions": (200, 200, 403, 403, 403),
     "editor": (200, 200, 201, 200, 204),
     "superuser": (200, 200, 201, 200, 204),
@@ -95,14 +100,12 @@ def test_drafts_only_for_those_who_may_view_them(role, route):
     factory = ROUTES[route][0]
     draft = factory(is_published=False)
     client = client_for(make_user(role))
-    sees_drafts = role in {"editor", "superuser"}
+    sees_drafts = role in {"editor", "staff_who_may_only_view", "superuser"}
     assert client.get(f"{API}/{route}/{draft.slug}/").status_code == (200 if sees_drafts else 404)
     assert client.get(f"{API}/{route}/").json()["count"] == (1 if sees_drafts else 0)
 
 
 def test_writers_need_each_specific_permission():
-    from django.contrib.auth.models import Permission
-
     user = StaffFactory()
     user.user_permissions.add(Permission.objects.get(codename="add_outlet"))
     client = client_for(user)
