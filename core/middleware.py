@@ -4,6 +4,19 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from config.routers import replica_reads
+
+
+def is_anonymous_read(request):
+    """A GET or HEAD without a session cookie, outside the admin: a request that the page
+    cache may answer and whose reads may come from a replica (nobody logged in, so no
+    draft and nothing just saved by this visitor to see)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith("/" + settings.ADMIN_URL.lstrip("/"))
+    )
+
 
 class RequestLimitsMiddleware:
     """Refuse absurdly long query strings with 414 instead of parsing them.
@@ -20,3 +33,17 @@ class RequestLimitsMiddleware:
             body = render_to_string("414.html", {"limit": limit, "SITE_NAME": settings.SITE_NAME})
             return HttpResponse(body, status=414)
         return self.get_response(request)
+
+
+class ReplicaReadsMiddleware:
+    """Lets the reads of anonymous GET/HEAD requests go to a read replica
+    (config/routers.py; without replicas every read goes to default anyway)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_anonymous_read(request):
+            return self.get_response(request)
+        with replica_reads():
+            return self.get_response(request)

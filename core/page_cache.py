@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from .middleware import is_anonymous_read
+
 GENERATION_KEY = "page-cache:generation"
 BOUNDARY_KEY = "page-cache:next-boundary:{generation}"
 PAGE_KEY = "page-cache:page:{generation}:{method}:{path}"
@@ -105,15 +107,9 @@ def seconds_until_next_boundary(generation):
 
 
 def _cacheable_request(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(_uncached_prefixes())
+    return is_anonymous_read(request) and not request.path.startswith(
+        tuple(getattr(settings, "PAGE_CACHE_SKIP", ()))
     )
-
-
-def _uncached_prefixes():
-    return ("/" + settings.ADMIN_URL.lstrip("/"), *getattr(settings, "PAGE_CACHE_SKIP", ()))
 
 
 def _not_modified(request, etag, last_modified):
