@@ -1,9 +1,10 @@
 """Whole-page cache for anonymous visitors, invalidated whenever content changes.
 
 A cache hit costs one cache read and no database query. Every saved, deleted or
-re-linked content row bumps a site-wide *content generation*; cached pages carry the
-generation they were made from, so none is served after a change (over-invalidation by
-design: one edit refreshes every page, never a stale one). A page is kept at most until
+re-linked content row bumps a site-wide *content generation* (at once, and again when its
+transaction commits); cached pages carry the generation they were made from, so none is
+served after a change (over-invalidation by design: one edit refreshes every page,
+never a stale one). A page is kept at most until
 the next scheduled publish/unpublish time, so scheduled items appear on time without a
 cron job. Responses carry an ETag and Last-Modified; a matching conditional request gets
 304 Not Modified.
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Min
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
@@ -79,6 +81,22 @@ def bump_generation(**kwargs):
     # Always forward, even when two bumps fall within the clock's resolution.
     now = max(time.time_ns(), previous + 1)
     os.utime(path, ns=(now, now))
+
+
+def bump_for_change(using=DEFAULT_DB_ALIAS):
+    """Invalidate every cached page for a change written to database ``using``: at once,
+    and again when its transaction commits.
+
+    The second bump matters with several app servers: between the first and the commit,
+    another process can miss the cache, render the page from what is still committed
+    (the old content) and cache it under the new generation; the bump at commit retires
+    that page. One bump per transaction is queued, however many rows it saves."""
+    bump_generation()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and not (
+        connection.run_on_commit and connection.run_on_commit[-1][1] is bump_generation
+    ):
+        transaction.on_commit(bump_generation, using=using)
 
 
 def seconds_until_next_boundary(generation):
