@@ -209,6 +209,23 @@ def collectstatic(database_url, static_root):
     manage(database_url, "collectstatic", "--noinput", "-v0", DJANGO_STATIC_ROOT=static_root)
 
 
+@contextlib.contextmanager
+def redis_prefix(url, label="bench"):
+    """A key prefix of this run's own; its keys are deleted at the end."""
+    import redis
+
+    prefix = f"{label}-{secrets.token_hex(4)}"
+    client = redis.Redis.from_url(url)
+    client.ping()
+    try:
+        yield prefix
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
+
+
 WRK = shutil.which("wrk")
 
 

@@ -35,7 +35,6 @@ workers (no restart of the app).
 """
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
@@ -62,6 +61,7 @@ from bench.harness import (
     machine,
     manage,
     production_env,
+    redis_prefix,
     scratch_database,
     table,
 )
@@ -268,8 +268,8 @@ class Load:
 # -- the checks -------------------------------------------------------------------------
 
 
-def check_edit_shows_on_the_other_instance(a, b, browser, paper):
-    """An edit saved through A's admin, seen on B's cached page."""
+def check_edit_shows_on_the_other_instance(a, b, browser, paper, deadline):
+    """An edit saved through A's admin, seen on B's cached page within ``deadline`` s."""
     anonymous = Browser()
     for _ in range(2):
         _, headers, page = anonymous.get(b.base, paper["url"])
@@ -286,19 +286,19 @@ def check_edit_shows_on_the_other_instance(a, b, browser, paper):
         errors = re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', body, re.S)
         return False, f"admin save on A answered {status} {errors[:3]}"
     seen_after = None
-    while time.monotonic() - saved_at < 10:
+    while time.monotonic() - saved_at < max(10, 2 * deadline):
         _, headers, page = anonymous.get(b.base, paper["url"])
         if new_title in page:
             seen_after = time.monotonic() - saved_at
             break
         time.sleep(0.02)
     if seen_after is None:
-        return False, "B still served the old title 10 s after the save"
+        return False, "B still served the old title long after the save"
     detail = (
         f"B's page was {'a cache hit' if cached else 'NOT cached'} before; the new title "
         f"showed on B {seen_after * 1000:.0f} ms after A's admin answered the save"
     )
-    return cached and seen_after < 1.0, detail
+    return cached and seen_after < deadline, detail
 
 
 def check_session_on_both(a, b, browser):
@@ -367,23 +367,6 @@ def check_kill_one_instance(a, b, seconds):
 # -- set-up and tear-down ----------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def redis_prefix(url):
-    """A key prefix of this run's own; its keys are deleted at the end."""
-    import redis
-
-    prefix = f"scaleout-bench-{secrets.token_hex(4)}"
-    client = redis.Redis.from_url(url)
-    client.ping()
-    try:
-        yield prefix
-    finally:
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-        client.close()
-
-
 def run_checks(args):
     results = []
     ports = [int(port) for port in args.ports.split(",")] if args.ports else [None, None]
@@ -393,7 +376,7 @@ def run_checks(args):
     try:
         with (
             scratch_database("postgres", pg_url=args.pg_url) as url,
-            redis_prefix(args.redis_url) as prefix,
+            redis_prefix(args.redis_url, "scaleout-bench") as prefix,
         ):
             manage(url, "load_demo")
             manage(
@@ -431,8 +414,10 @@ def run_checks(args):
                     return results
                 checks = [
                     (
-                        "edit on A shows on B's cached page within 1 s",
-                        lambda: check_edit_shows_on_the_other_instance(a, b, browser, paper),
+                        f"edit on A shows on B's cached page within {args.edit_deadline:g} s",
+                        lambda: check_edit_shows_on_the_other_instance(
+                            a, b, browser, paper, args.edit_deadline
+                        ),
                     ),
                     (
                         "admin session from A works on B",
@@ -469,10 +454,18 @@ def main():
     parser.add_argument("--ports", help="two loopback ports, e.g. 8101,8102 (default: free)")
     parser.add_argument("--seconds", type=float, default=10, help="length of each load phase")
     parser.add_argument(
+        "--edit-deadline",
+        type=float,
+        default=1.0,
+        help="seconds within which B must show A's edit (the tests, on a busy CI machine, "
+        "check that it shows at all)",
+    )
+    parser.add_argument(
         "--with-pg-restart",
         action="store_true",
         help="also restart the PostgreSQL server under load (affects its other clients)",
     )
+    parser.add_argument("--json", help="where to write the results (default bench/results/)")
     args = parser.parse_args()
     print(f"# Scale-out checks: {machine()}")
     results = run_checks(args)
@@ -482,7 +475,7 @@ def main():
             ["check", "result", "detail"], [[n, "PASS" if p else "FAIL", d] for n, p, d in results]
         )
     )
-    out = ROOT / "bench" / "results" / "scaleout.json"
+    out = Path(args.json) if args.json else ROOT / "bench" / "results" / "scaleout.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(
         json.dumps(

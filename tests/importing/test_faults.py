@@ -29,6 +29,8 @@ from django.db import connection
 
 from bench.gen_bibtex import generate
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 ENTRIES = 5000  # a few seconds of importing: time to catch it inside its transaction
 
