@@ -8,12 +8,13 @@ from config.routers import replica_reads
 
 
 def is_anonymous_read(request):
-    """A GET or HEAD without a session cookie, outside the admin: a request that the page
-    cache may answer and whose reads may come from a replica (nobody logged in, so no
-    draft and nothing just saved by this visitor to see)."""
+    """A GET or HEAD without a session cookie or credentials, outside the admin: a request
+    that the page cache may answer and whose reads may come from a replica (nobody logged
+    in, so no draft and nothing just saved by this visitor to see)."""
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
         and not request.path.startswith("/" + settings.ADMIN_URL.lstrip("/"))
     )
 

@@ -50,8 +50,9 @@ def test_an_anonymous_page_view_reads_from_the_replica_and_writes_to_default():
         lambda factory: factory.post("/publications/"),
         lambda factory: factory.get("/admin/publications/publication/"),
         lambda factory: factory.get("/publications/", HTTP_COOKIE="sessionid=abc"),
+        lambda factory: factory.get("/api/v1/publications/", HTTP_AUTHORIZATION="Token abc"),
     ],
-    ids=["form post", "admin", "logged-in visitor"],
+    ids=["form post", "admin", "logged-in visitor", "API token"],
 )
 def test_writes_the_admin_and_logged_in_users_read_from_default(request_for):
     assert read_alias_while_serving(request_for(RequestFactory()))["read"] == "default"
