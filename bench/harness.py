@@ -68,13 +68,15 @@ def _pg_admin(url, sql):
 
 
 @contextlib.contextmanager
-def scratch_database(vendor):
-    """Yield the DATABASE_URL of an empty, migrated scratch database; remove it after."""
+def scratch_database(vendor, *, pg_url=None):
+    """Yield the DATABASE_URL of an empty, migrated scratch database; remove it after.
+
+    ``pg_url`` names the PostgreSQL database (default BENCH_PG_URL)."""
     tmp = Path(tempfile.mkdtemp(prefix="perfbench-"))
     if vendor == "sqlite":
         url = f"sqlite:///{tmp / 'bench.db'}"
     elif vendor == "postgres":
-        url = PG_URL
+        url = pg_url or PG_URL
         name = url.rsplit("/", 1)[1]
         _pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _pg_admin(url, f'CREATE DATABASE "{name}"')
@@ -121,8 +123,8 @@ def free_port():
 class Server:
     """gunicorn (gunicorn.conf.py, 2 sync workers) on 127.0.0.1, stopped on exit."""
 
-    def __init__(self, database_url, static_root, *, workers=2, **env):
-        self.port = free_port()
+    def __init__(self, database_url, static_root, *, workers=2, port=None, **env):
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = production_env(
             database_url,
@@ -171,14 +173,57 @@ class Server:
                 self.process.wait()
         self.log.close()
 
+    def worker_pids(self):
+        """The gunicorn workers' process ids (the master's children)."""
+        return children(self.process.pid)
+
     def get(self, path, headers=None):
         request = urllib.request.Request(self.base + path, headers=headers or {})
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, dict(response.headers), response.read()
 
 
+def children(pid):
+    try:
+        return sorted(
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        )
+    except OSError:
+        return []
+
+
+def rss_kib(pid):
+    """Resident memory of a process in KiB (VmRSS), or 0 when it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def collectstatic(database_url, static_root):
     manage(database_url, "collectstatic", "--noinput", "-v0", DJANGO_STATIC_ROOT=static_root)
+
+
+@contextlib.contextmanager
+def redis_prefix(url, label="bench"):
+    """A key prefix of this run's own; its keys are deleted at the end."""
+    import redis
+
+    prefix = f"{label}-{secrets.token_hex(4)}"
+    client = redis.Redis.from_url(url)
+    client.ping()
+    try:
+        yield prefix
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 WRK = shutil.which("wrk")

@@ -7,10 +7,9 @@ in one place. ``config.test_settings`` only overrides a few of them for speed.
 from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
 from django.utils.csp import CSP
 
-from config import secret_key
+from config import deployment, secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous GET/HEAD outside the admin may read from replicas (config/routers.py).
+    "core.middleware.ReplicaReadsMiddleware",
     # Before sessions and auth: a cache hit needs no database query at all.
     "core.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,28 +113,19 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
-# Database: SQLite in the project folder unless DATABASE_URL says otherwise.
+# Database: SQLite in the project folder unless DATABASE_URL says otherwise. PostgreSQL
+# connections persist (DJANGO_CONN_MAX_AGE) and are health-checked before each request
+# uses them, so the app rides out a database restart without being restarted itself.
 DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+CONN_MAX_AGE = int(env("DJANGO_CONN_MAX_AGE", "600"))
 DATABASES = {
-    "default": dj_database_url.parse(
-        DATABASE_URL,
-        conn_max_age=int(env("DJANGO_CONN_MAX_AGE", "600")),
-        conn_health_checks=True,
-    )
+    "default": deployment.database(DATABASE_URL, conn_max_age=CONN_MAX_AGE),
+    # Read replicas (comma-separated URLs): anonymous public page views read from them,
+    # everything else (writes, the admin, logged-in users) uses default; config/routers.py.
+    **deployment.replica_databases(env("DATABASE_REPLICA_URLS"), conn_max_age=CONN_MAX_AGE),
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and one writer work at once; IMMEDIATE avoids lock upgrades.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": (
-            "PRAGMA journal_mode=WAL;"
-            "PRAGMA synchronous=NORMAL;"
-            "PRAGMA foreign_keys=ON;"
-            "PRAGMA busy_timeout=20000;"
-        ),
-    }
+DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,6 +139,9 @@ if CACHE_URL and CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "rp"),
         }
     }
+    # Sessions read from the shared cache and are written through to the database, so
+    # a login on one app server is valid on every other, and survives a Redis restart.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 elif CACHE_URL == "dummy://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 else:
@@ -208,13 +203,25 @@ TIME_ZONE = env("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
-STATIC_URL = "/static/"
+# Static files: whitenoise serves them from STATIC_ROOT; with DJANGO_STATIC_URL naming a
+# CDN (https://cdn.example.org/static/), pages link to the CDN and whitenoise is its origin.
+STATIC_URL = deployment.static_url(env("DJANGO_STATIC_URL"))
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media-files/"
+# Uploaded files: MEDIA_ROOT on this machine, or an S3-compatible bucket when
+# DJANGO_MEDIA_STORAGE=s3 (django-storages, the optional `s3` extra).
+_media_storage, _media_url = deployment.media_storage(
+    env("DJANGO_MEDIA_STORAGE"),
+    bucket=env("AWS_STORAGE_BUCKET_NAME", ""),
+    endpoint_url=env("AWS_S3_ENDPOINT_URL", ""),
+    region=env("AWS_S3_REGION_NAME", ""),
+    custom_domain=env("AWS_S3_CUSTOM_DOMAIN", ""),
+    location=env("AWS_LOCATION", ""),
+)
+MEDIA_URL = _media_url or "/media-files/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         # Compressed, content-hashed files in production; plain storage while debugging
         # so a missing `collectstatic` never breaks `make run`.
@@ -251,7 +258,12 @@ if not DEBUG:
 # nonce. A page that uses the nonce is never put in the page cache (core.page_cache), since
 # the nonce must be new on every response. DJANGO_CSP_EXTRA_ORIGINS adds origins (a CDN or
 # object storage for static and media files) to the script, style, image and font sources.
-CSP_EXTRA_ORIGINS = env_list("DJANGO_CSP_EXTRA_ORIGINS")
+# The CDN of DJANGO_STATIC_URL and the media files' domain are added by themselves.
+CSP_EXTRA_ORIGINS = list(
+    dict.fromkeys(
+        [*env_list("DJANGO_CSP_EXTRA_ORIGINS"), *deployment.origins(STATIC_URL, MEDIA_URL)]
+    )
+)
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE, *CSP_EXTRA_ORIGINS],

@@ -12,11 +12,11 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import checks  # noqa: F401  (registers the system checks)
-        from .page_cache import bump_generation
+        from .page_cache import bump_for_change
 
-        def content_changed(sender, **kwargs):
+        def content_changed(sender, using=None, **kwargs):
             if sender._meta.app_label in CONTENT_APPS:
-                bump_generation()
+                bump_for_change(using or "default")
 
         for name, signal in (
             ("post_save", post_save),

@@ -5,6 +5,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 
+from config.routers import replica_reads
+
 from .limits import MAX_QUERY_STRING_BYTES, MAX_REQUEST_BODY_BYTES
 
 
@@ -13,6 +15,18 @@ def _content_length(request):
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
+
+
+def is_anonymous_read(request):
+    """A GET or HEAD without a session cookie or credentials, outside the admin: a request
+    that the page cache may answer and whose reads may come from a replica (nobody logged
+    in, so no draft and nothing just saved by this visitor to see)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith("/" + settings.ADMIN_URL.lstrip("/"))
+    )
 
 
 class RequestLimitsMiddleware:
@@ -57,3 +71,17 @@ class RequestLimitsMiddleware:
             return JsonResponse({"detail": detail}, status=status)
         body = render_to_string(template, {**context, "SITE_NAME": settings.SITE_NAME})
         return HttpResponse(body, status=status)
+
+
+class ReplicaReadsMiddleware:
+    """Lets the reads of anonymous GET/HEAD requests go to a read replica
+    (config/routers.py; without replicas every read goes to default anyway)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_anonymous_read(request):
+            return self.get_response(request)
+        with replica_reads():
+            return self.get_response(request)

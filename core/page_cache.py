@@ -1,9 +1,10 @@
 """Whole-page cache for anonymous visitors, invalidated whenever content changes.
 
 A cache hit costs one cache read and no database query. Every saved, deleted or
-re-linked content row bumps a site-wide *content generation*; cached pages carry the
-generation they were made from, so none is served after a change (over-invalidation by
-design: one edit refreshes every page, never a stale one). A page is kept at most until
+re-linked content row bumps a site-wide *content generation* (at once, and again when its
+transaction commits); cached pages carry the generation they were made from, so none is
+served after a change (over-invalidation by design: one edit refreshes every page,
+never a stale one). A page is kept at most until
 the next scheduled publish/unpublish time, so scheduled items appear on time without a
 cron job. Responses carry an ETag and Last-Modified; a matching conditional request gets
 304 Not Modified.
@@ -26,11 +27,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Min
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
+
+from .middleware import is_anonymous_read
 
 GENERATION_KEY = "page-cache:generation"
 BOUNDARY_KEY = "page-cache:next-boundary:{generation}"
@@ -80,6 +84,22 @@ def bump_generation(**kwargs):
     os.utime(path, ns=(now, now))
 
 
+def bump_for_change(using=DEFAULT_DB_ALIAS):
+    """Invalidate every cached page for a change written to database ``using``: at once,
+    and again when its transaction commits.
+
+    The second bump matters with several app servers: between the first and the commit,
+    another process can miss the cache, render the page from what is still committed
+    (the old content) and cache it under the new generation; the bump at commit retires
+    that page. One bump per transaction is queued, however many rows it saves."""
+    bump_generation()
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and not (
+        connection.run_on_commit and connection.run_on_commit[-1][1] is bump_generation
+    ):
+        transaction.on_commit(bump_generation, using=using)
+
+
 def seconds_until_next_boundary(generation):
     """Seconds until the next scheduled publish/unpublish time of any object, or None.
 
@@ -126,15 +146,9 @@ def cached_for_content(name, compute):
 
 
 def _cacheable_request(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(_uncached_prefixes())
+    return is_anonymous_read(request) and not request.path.startswith(
+        tuple(getattr(settings, "PAGE_CACHE_SKIP", ()))
     )
-
-
-def _uncached_prefixes():
-    return ("/" + settings.ADMIN_URL.lstrip("/"), *getattr(settings, "PAGE_CACHE_SKIP", ()))
 
 
 def _not_modified(request, etag, last_modified):

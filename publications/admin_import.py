@@ -19,6 +19,7 @@ from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from core.db_errors import DatabaseWriteError
 from profiles.models import Person
 
 from .importing.detect import FORMATS, Source
@@ -161,7 +162,12 @@ def import_view(request, model_admin):
             messages.error(request, "This preview has expired or was altered: start again.")
             return redirect("admin:publications_publication_import")
         source, options = unsigned
-        result = import_papers([source], user=request.user, max_records=max_records(), **options)
+        try:
+            result = import_papers(
+                [source], user=request.user, max_records=max_records(), **options
+            )
+        except DatabaseWriteError as error:
+            return _refused(request, context, ImportForm(), error)
         if result.ok:
             messages.success(
                 request,
@@ -175,11 +181,22 @@ def import_view(request, model_admin):
     form = ImportForm(request.POST or None, request.FILES or None)
     if posted and form.is_valid():
         source, options = form.source(), form.options()
-        result = import_papers(
-            [source], user=request.user, dry_run=True, max_records=max_records(), **options
-        )
+        try:
+            result = import_papers(
+                [source], user=request.user, dry_run=True, max_records=max_records(), **options
+            )
+        except DatabaseWriteError as error:
+            return _refused(request, context, form, error)
         context["result"] = result
         if result.ok and (result.created or result.updated):
             context["token"] = _sign(request, source, options)
     context["form"] = form
     return TemplateResponse(request, "admin/publications/import.html", context)
+
+
+def _refused(request, context, form, error):
+    """The database refused the import (read-only, full, unreachable): say so, keep the
+    form as it was, and answer 503 (the server's state, not the input, is at fault)."""
+    messages.error(request, f"The import could not be saved: {error}.")
+    context["form"] = form
+    return TemplateResponse(request, "admin/publications/import.html", context, status=503)

@@ -3,7 +3,10 @@
 parse → validate → merge, in one transaction. All or nothing by default: one invalid
 record (or unusable input) and nothing is written. ``skip_invalid`` writes the valid
 records and lists the others. ``dry_run`` does everything, reports what would change
-field by field, and rolls back. Every call is recorded as an ``ImportRun``.
+field by field, and rolls back. Every call is recorded as an ``ImportRun``, committed
+before the transaction begins. A database that refuses the writes (read-only, full,
+gone) raises ``DatabaseWriteError`` with a one-line reason; the transaction leaves no
+paper behind, nor does a process killed mid-import (its run stays "running").
 """
 
 import hashlib
@@ -20,6 +23,8 @@ from django.utils import timezone
 from django.utils.encoding import is_protected_type
 from reversion.models import Revision, Version
 
+from core import db_errors
+from core.db_errors import DatabaseWriteError
 from core.limits import MAX_JSON_DEPTH, json_depth
 from core.page_cache import bump_generation
 from profiles.models import Organization
@@ -296,13 +301,16 @@ def import_papers(
         "person": person.slug if person is not None else None,
         "formats": sorted({source.format for source in sources if source.format}),
     }
-    run = ImportRun.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        source=_clip(label or ", ".join(source.name for source in sources), 1000),
-        checksum=_checksum([item for _, item in inspected]) if inspected else "",
-        options=options,
-        is_dry_run=dry_run,
-    )
+    try:
+        run = ImportRun.objects.create(
+            user=user if user is not None and user.is_authenticated else None,
+            source=_clip(label or ", ".join(source.name for source in sources), 1000),
+            checksum=_checksum([item for _, item in inspected]) if inspected else "",
+            options=options,
+            is_dry_run=dry_run,
+        )
+    except db_errors.ENVIRONMENT_ERRORS as error:
+        raise DatabaseWriteError(f"{db_errors.problem(error)}; nothing was written") from error
     result.run = run
     total_bytes = sum(item.size for _, item in inspected) or 1
     bytes_before = 0
@@ -394,6 +402,11 @@ def import_papers(
         result.errors.append(
             _message("error", "", "nothing was written: fix the errors above, or use skip-invalid")
         )
+    except db_errors.ENVIRONMENT_ERRORS as error:
+        # The transaction was rolled back: no paper, author or revision was written.
+        message = f"{db_errors.problem(error)}; no paper was written"
+        _record_failure(run, message)
+        raise DatabaseWriteError(message) from error
 
     # skip-invalid tolerates bad records, not an input that could not be read at all.
     fatal = bool(result.errors) and (not skip_invalid or input_errors > 0)
@@ -403,8 +416,26 @@ def import_papers(
     run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
     run.skipped, run.failed = result.skipped, result.failed
     run.messages = (result.errors + result.warnings)[:MAX_STORED_MESSAGES]
-    run.save()
+    try:
+        run.save()
+    except db_errors.ENVIRONMENT_ERRORS as error:
+        written = "the papers were written" if result.written else "no paper was written"
+        raise DatabaseWriteError(
+            f"{db_errors.problem(error)}; {written}, but the import run could not be recorded"
+        ) from error
     return result
+
+
+def _record_failure(run: ImportRun, message: str):
+    """Mark ``run`` failed, if the database still takes that one small write."""
+    run.status = ImportRun.Status.FAILED
+    run.finished_at = timezone.now()
+    run.messages = [_message("error", "", message)]
+    try:
+        with transaction.atomic():  # a savepoint: a refusal cannot spoil an outer transaction
+            run.save(update_fields=["status", "finished_at", "messages"])
+    except db_errors.ENVIRONMENT_ERRORS:
+        pass  # refused too: the run stays "running", which says it never finished
 
 
 def _merge(merger: Merger, batch: list[PaperRecord], result: ImportResult, collect: bool) -> int:

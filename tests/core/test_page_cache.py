@@ -413,3 +413,29 @@ def test_every_page_type_answers_conditional_requests_with_304(client, kind):
     assert by_etag["ETag"] == first["ETag"]
     assert get(client, url, if_modified_since=first["Last-Modified"]).status_code == 304
     assert get(client, url, if_none_match='"something-else"').status_code == 200
+
+
+def test_a_page_cached_from_the_old_content_before_a_commit_is_retired_at_the_commit(
+    client, django_capture_on_commit_callbacks
+):
+    """With several app servers, another process may cache a page rendered from what is
+    still committed (the old content) between a save and its commit: the commit bumps
+    the generation again, once however many rows the transaction saved."""
+    from django.db import transaction
+
+    from core.page_cache import current_generation
+
+    url = reverse("publications:list")
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        paper = PublicationFactory(title="Papertitle Alpha")
+        paper.title = "Papertitle Omega"
+        paper.save()
+        PersonFactory()
+        # Stands in for the other process: a page cached during the transaction.
+        assert get(client, url)["X-Page-Cache"] == "miss"
+        assert get(client, url)["X-Page-Cache"] == "hit"
+        during = current_generation()
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert current_generation() != during
+    assert get(client, url)["X-Page-Cache"] == "miss"

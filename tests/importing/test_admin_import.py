@@ -151,3 +151,21 @@ def test_another_users_token_is_refused(importer, client):
     done = client.post(reverse(URL), {"token": token, "confirm": "1"}, follow=True)
     assert "expired or was altered" in done.content.decode()
     assert Publication.objects.count() == 0
+
+
+def test_a_database_that_refuses_the_import_is_said_plainly_and_the_form_kept(
+    importer, monkeypatch
+):
+    from core.db_errors import DatabaseWriteError
+
+    def refuse(*args, **kwargs):
+        raise DatabaseWriteError(
+            "the database is read-only (attempt to write a readonly database); nothing was written"
+        )
+
+    monkeypatch.setattr("publications.admin_import.import_papers", refuse)
+    page = importer.post(reverse(URL), {"text": BIB})
+    assert page.status_code == 503
+    body = page.content.decode()
+    assert "The import could not be saved: the database is read-only" in body
+    assert "An amazing title" in body  # what was pasted is still in the form

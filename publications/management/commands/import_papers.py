@@ -8,6 +8,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core import db_errors
+from core.db_errors import DatabaseWriteError
 from profiles.models import Person
 from publications.importing import fetch
 from publications.importing.detect import FORMATS, Source
@@ -16,6 +18,7 @@ from publications.importing.service import import_papers
 
 EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
+EXIT_DATABASE = 3
 MAX_LISTED = 20
 
 
@@ -24,9 +27,14 @@ class Command(BaseCommand):
         "Import papers from files (BibTeX, RIS, arXiv Atom, Semantic Scholar, OpenAlex, "
         "Crossref, ORCID or CSL-JSON; detected from the content) or online sources. "
         "All or nothing unless --skip-invalid. Exit codes: 0 success, 1 invalid input, "
-        "2 usage error."
+        "2 usage error, 3 the database refused the writes (read-only, full, unreachable)."
     )
     stealth_options = ("stdin", "http_opener", "http_sleep")
+    # No system checks before importing: on a read-only SQLite file Django's JSONField
+    # check cannot open its IMMEDIATE test transaction and reports "SQLite does not
+    # support JSONFields", hiding the real problem, which this command reports itself
+    # (exit code 3). `check`, `migrate` and the servers still run every check.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -84,6 +92,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        try:
+            self._import(options)
+        except DatabaseWriteError as error:
+            raise CommandError(f"import failed: {error}", returncode=EXIT_DATABASE) from None
+        except db_errors.ENVIRONMENT_ERRORS as error:
+            raise CommandError(
+                f"import failed: {db_errors.problem(error)}; nothing was written",
+                returncode=EXIT_DATABASE,
+            ) from None
+
+    def _import(self, options):
         person = self._person(options)
         sources, problems, online_person = self._sources(options)
         person = person or online_person
