@@ -1,25 +1,20 @@
 """BibTeX and biblatex → ``PaperRecord``.
 
-bibtexparser 2 splits the file into blocks. We give it an empty parse stack and resolve
-values ourselves, because its string middleware neither resolves ``#`` concatenation
-nor treats ``@string`` keys case-insensitively, as BibTeX does. The file is read in
-chunks of whole entries, so memory stays bounded however large the file is; ``@string``
-macros carry over from chunk to chunk, and ``crossref`` children wait for a parent that
-comes later in the file.
+``bibtex_scan`` splits the text into blocks (entries, ``@string`` definitions, broken
+blocks) and we resolve values ourselves, as BibTeX does: ``@string`` names are
+case-insensitive and ``#`` joins pieces. The file is read in pieces of whole blocks, so
+memory stays bounded however large the file is; ``@string`` macros carry over from piece
+to piece, and ``crossref`` children wait for a parent that comes later in the file.
 """
 
+import hashlib
 import io
-import logging
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from functools import lru_cache
 
-import bibtexparser
-from bibtexparser import model
-
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
-from . import latex
+from . import bibtex_scan, latex
 from .records import AuthorRecord, Location, PaperRecord, RecordProblem
 from .text import (
     clean,
@@ -33,7 +28,6 @@ from .text import (
 )
 
 FORMAT = "bibtex"
-CHUNK_CHARS = 1 << 20
 
 MONTHS = {
     "jan": 1,
@@ -122,7 +116,6 @@ NOT_INHERITED = {
     "keywords",
 }
 
-_LINE_AT = re.compile(r"\n[ \t]+@")
 _NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ARXIV_IN_TEXT = re.compile(
@@ -138,54 +131,6 @@ class BibValueError(Exception):
     """A field value that is not valid BibTeX (e.g. a missing comma)."""
 
 
-@contextmanager
-def _quiet_bibtexparser():
-    # bibtexparser logs every broken block; we report them ourselves, once, with the file name.
-    logger = logging.getLogger("bibtexparser")
-    level = logger.level
-    logger.setLevel(logging.CRITICAL)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
-def iter_chunks(stream, chunk_chars: int = CHUNK_CHARS) -> Iterator[tuple[str, int]]:
-    """The text in pieces of about ``chunk_chars``, each with the 1-based line it starts on.
-
-    A piece ends just before a line that starts with ``@``: bibtexparser ends any block
-    there too (its error recovery), so cutting there never changes what it parses, and a
-    broken entry cannot swallow the next piece.
-    """
-    buffer, line = "", 1
-    while True:
-        block = stream.read(chunk_chars)
-        buffer += block
-        if not block:
-            if buffer:
-                yield buffer, line
-            return
-        cut = _last_entry_start(buffer)
-        if cut > 0:
-            chunk, buffer = buffer[:cut], buffer[cut:]
-            yield chunk, line
-            line += chunk.count("\n")
-
-
-def _last_entry_start(text: str) -> int:
-    """Index of the last line of ``text`` that starts with ``@`` (0 when none but the first)."""
-    position = len(text)
-    while True:
-        position = text.rfind("\n@", 0, position)
-        if position <= 0:
-            # "@" after indentation: rare, so slow is fine. Keep the last one.
-            last = None
-            for last in _LINE_AT.finditer(text):  # noqa: B007
-                pass
-            return last.start() + 1 if last and last.start() > 0 else 0
-        return position + 1
-
-
 class Macros(dict):
     """@string definitions, looked up case-insensitively like BibTeX does."""
 
@@ -194,6 +139,9 @@ class Macros(dict):
 
 
 _BRACES = re.compile(r"(?<!\\)[{}]")
+# One {…} group nested at most four deep, in one match (a brace right after a backslash
+# is text, as for _BRACES); deeper nesting is left to _matching_brace.
+_ONE_GROUP = re.compile(bibtex_scan.braced_group(r"[^{}\\]++|\\[{}]?", depth=4))
 _BRACES_QUOTES = re.compile(r'(?<!\\)[{}"]')
 
 
@@ -226,6 +174,8 @@ def _single_group(value: str, opening: str) -> bool:
     """Whether ``value`` is one ``{…}`` or ``"…"`` group (the usual case, checked fast)."""
     inner = value[1:-1]
     if "{" not in inner and "}" not in inner and (opening == "{" or '"' not in inner):
+        return True
+    if opening == "{" and _ONE_GROUP.fullmatch(value):
         return True
     closer = _matching_brace if opening == "{" else _closing_quote
     return closer(value, 0) == len(value) - 1
@@ -289,6 +239,8 @@ def _split_top_level(text: str, separator: re.Pattern) -> list[str]:
     pieces = separator.split(text)
     if "{" not in text or len(pieces) == 1:
         return pieces
+    if all(piece.count("{") == piece.count("}") for piece in pieces):
+        return pieces  # no separator inside braces
     # Re-join pieces cut inside a brace group ("{Barnes and Noble}").
     parts, current, depth = [], [], 0
     separators = separator.findall(text)
@@ -340,7 +292,8 @@ def split_authors(value: str) -> tuple[list[str], bool]:
         pieces = _split_top_level(names[0], _COMMA)
         if len(pieces) >= 3 and all(len(piece.split()) >= 2 for piece in pieces):
             names = pieces
-    return [display_name(name) for name in names if display_name(name)], more
+    shown = [display_name(name) for name in names]
+    return [name for name in shown if name], more
 
 
 def _month(value: str) -> int | None:
@@ -493,19 +446,26 @@ class _State:
         self.containers: list[tuple] = []  # possible parents, decided at the end
 
 
-def _entry_fields(entry: model.Entry, state: _State, location: Location) -> dict:
+def _entry_fields(entry: bibtex_scan.Entry, state: _State) -> dict:
     fields, undefined = {}, []
-    for field in entry.fields:
-        name = field.key.strip().lower()
+    for key, value in entry.fields:
         try:
-            fields[name] = evaluate(field.value, state.macros, undefined)
+            fields[key.lower()] = evaluate(value, state.macros, undefined)
         except BibValueError as error:
-            raise BibValueError(f"field “{field.key}”: {error}") from None
+            raise BibValueError(f"field “{key}”: {error}") from None
     for name in undefined:
         fields.setdefault("__warnings__", []).append(
             f"undefined @string macro “{name}” kept as text"
         )
     return fields
+
+
+def _repeated_field(entry: bibtex_scan.Entry) -> str:
+    """A field name the entry gives twice (spelt the same way), or ""."""
+    names = [key for key, _ in entry.fields]
+    if len(set(names)) == len(names):
+        return ""
+    return next(name for index, name in enumerate(names) if name in names[:index])
 
 
 def _inherit(fields: dict, parent: dict) -> dict:
@@ -524,18 +484,30 @@ def _finish(entry_type, key, fields, location, raw) -> PaperRecord | RecordProbl
     except BibValueError as error:
         return RecordProblem(location, str(error))
     record.warnings.extend(fields.get("__warnings__", []))
+    record.fingerprint = input_digest(entry_type, fields)
     return record
+
+
+def input_digest(entry_type: str, fields: dict) -> str:
+    """A digest of everything ``build_record`` reads that can change the record: the
+    entry type and the evaluated fields, in order (not the raw text, the key or where
+    the entry is)."""
+    parts = [FORMAT, entry_type]
+    for name, value in fields.items():
+        if name != "__warnings__":
+            parts += (name, value)
+    text = "\0".join(parts)
+    if text.count("\0") != len(parts) - 1:  # a NUL in a value: separate unambiguously
+        text = repr(parts)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def parse(stream, source: str) -> Iterator[PaperRecord | RecordProblem]:
     """Records and problems, in file order (crossref children whose parent comes later,
     and unreferenced parents, come at the end)."""
     state = _State(source)
-    for chunk, first_line in iter_chunks(stream):
-        with _quiet_bibtexparser():
-            library = bibtexparser.parse_string(chunk, parse_stack=[])
-        for block in library.blocks:
-            yield from _block(block, state, first_line)
+    for block in bibtex_scan.scan_stream(stream):
+        yield from _block(block, state)
     # Children whose parent came after them.
     for entry_type, key, fields, location, raw in state.waiting:
         parent = state.parents.get(fields["crossref"].strip().lower())
@@ -551,36 +523,33 @@ def parse(stream, source: str) -> Iterator[PaperRecord | RecordProblem]:
             yield _finish(entry_type, key, fields, location, raw)
 
 
-def _block(block, state: _State, first_line: int):
-    line = first_line + (block.start_line or 0)
-    if isinstance(block, model.DuplicateBlockKeyBlock):
-        inner = block.ignore_error_block
-        if isinstance(inner, model.String):
-            block = inner  # a redefined @string: the later definition wins, as in BibTeX
-        elif isinstance(inner, model.Entry):
-            block = inner
-        else:
-            return
-    if isinstance(block, model.String):
+def _block(block: bibtex_scan.Block, state: _State):
+    line = block.line
+    if isinstance(block, bibtex_scan.StringDefinition):
+        # A redefined @string: the later definition wins, as in BibTeX.
         try:
-            state.macros[block.key.strip().lower()] = evaluate(block.value, state.macros)
+            state.macros[block.name.lower()] = evaluate(block.value, state.macros)
         except BibValueError as error:
-            yield RecordProblem(Location(state.source, line, f"@string {block.key}"), str(error))
+            yield RecordProblem(Location(state.source, line, f"@string {block.name}"), str(error))
         return
-    if isinstance(block, model.ParsingFailedBlock):
-        reason = getattr(block.error, "abort_reason", None) or str(block.error) or "syntax error"
-        key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw or "")
+    if isinstance(block, bibtex_scan.BrokenBlock):
+        key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw)
         key = key_match.group(1) if key_match else ""
-        yield RecordProblem(Location(state.source, line, key), f"broken entry: {reason}")
+        yield RecordProblem(Location(state.source, line, key), f"broken entry: {block.reason}")
         return
-    if not isinstance(block, model.Entry):
-        return  # @comment, @preamble, text between entries
-    entry_type, key = block.entry_type.lower(), block.key.strip()
+    repeated = _repeated_field(block)
+    if repeated:
+        yield RecordProblem(
+            Location(state.source, line, block.key),
+            f"broken entry: the field “{repeated}” is given twice",
+        )
+        return
+    entry_type, key = block.entry_type, block.key
     location = Location(state.source, line, key)
     if entry_type in NOT_PAPERS:
         return
     try:
-        fields = _entry_fields(block, state, location)
+        fields = _entry_fields(block, state)
     except BibValueError as error:
         yield RecordProblem(location, str(error))
         return

@@ -33,11 +33,15 @@ a batch touches are loaded in a few queries, and new rows are bulk-inserted.
 
 import dataclasses
 import datetime
+import functools
 import hashlib
+import importlib.metadata
+import operator
 import re
 import secrets
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -108,39 +112,12 @@ PREPRINT_DOI_PREFIXES = (
     "10.32942/",  # EcoEvoRxiv
     "10.36227/",  # TechRxiv
 )
+_COPIED = (*TEXT_FIELDS, *IDENTIFIERS)  # what a new paper takes from its record as it is
+_copied = operator.attrgetter(*_COPIED)
 _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_DASHES = re.compile(r"[-\s]+")
 PRECISION_RANK = {"": 0, "year": 1, "month": 2, "day": 3}
 TITLE_YEARS_APART_FOR_VERSIONS = 2
-
-
-class NewPublication:
-    """The values of a paper created in this run, until it is inserted.
-
-    Building a model instance costs about ten times as much, and a large import creates
-    thousands; the merge reads and writes these the same way as a loaded ``Publication``.
-    """
-
-    __slots__ = (
-        "pk",
-        *(field.attname for field in Publication._meta.concrete_fields if not field.primary_key),
-    )
-    _defaults = [
-        (
-            field.attname,
-            field.default if field.has_default() and callable(field.default) else None,
-            field.get_default(),
-        )
-        for field in Publication._meta.concrete_fields
-        if not field.primary_key
-    ]
-
-    def __init__(self, **values):
-        self.pk = None
-        for attname, factory, default in self._defaults:
-            setattr(self, attname, factory() if factory is not None else default)
-        for name, value in values.items():
-            setattr(self, name, value)
 
 
 def _fast_stable_id() -> str:
@@ -149,10 +126,34 @@ def _fast_stable_id() -> str:
     return "".join(STABLE_ID_ALPHABET[byte & 31] for byte in secrets.token_bytes(STABLE_ID_LENGTH))
 
 
-NewPublication._defaults = [
-    (attname, _fast_stable_id if attname == "stable_id" else factory, default)
-    for attname, factory, default in NewPublication._defaults
-]
+class NewPublication:
+    """The values of a paper created in this run, until it is inserted.
+
+    Building a model instance costs about ten times as much, and a large import creates
+    thousands; the merge reads and writes these the same way as a loaded ``Publication``.
+    The attributes are set in two dictionary updates: fixed defaults, then the
+    per-paper ones (fresh lists and dicts, a new stable id) with the given values.
+    """
+
+    _fields = [field for field in Publication._meta.concrete_fields if not field.primary_key]
+    _fixed = {
+        field.attname: field.get_default()
+        for field in _fields
+        if not (field.has_default() and callable(field.default))
+    }
+    _factories = [
+        (field.attname, _fast_stable_id if field.attname == "stable_id" else field.default)
+        for field in _fields
+        if field.has_default() and callable(field.default)
+    ]
+
+    def __init__(self, **values):
+        attributes = self.__dict__
+        attributes.update(self._fixed)
+        for attname, factory in self._factories:
+            attributes[attname] = factory()
+        attributes["pk"] = None
+        attributes.update(values)
 
 
 def is_preprint_doi(doi: str) -> bool:
@@ -224,20 +225,35 @@ class KnownPaper:
 _DIGESTED = [
     item.name
     for item in dataclasses.fields(PaperRecord)
-    if item.name not in {"raw", "location", "warnings"}
+    if item.name not in {"raw", "location", "warnings", "fingerprint"}
 ]
 
 
 def record_digest(record: PaperRecord) -> str:
+    """The record's own fingerprint when its parser gave one, else a digest of it."""
+    if record.fingerprint:
+        return record.fingerprint
     return hashlib.sha1(
         repr([getattr(record, name) for name in _DIGESTED]).encode(), usedforsecurity=False
     ).hexdigest()
 
 
+@functools.cache
+def code_version() -> str:
+    """A digest of the importer's code and of pylatexenc's version: what the parsers make
+    of an input, and what the merge does with a record, may change with either."""
+    digest = hashlib.sha256(importlib.metadata.version("pylatexenc").encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), package.parent / "identifiers.py"]):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def world_state() -> str:
     """A digest of everything a merge reads besides the record and its paper: every
-    paper, authorship, person and organization (how many, and the latest change)."""
-    parts = []
+    paper, authorship, person and organization (how many, and the latest change), and
+    the importer's code."""
+    parts = [code_version()]
     for model, latest in (
         (Publication, "updated_at"),
         (Authorship, "id"),
@@ -253,9 +269,18 @@ class Merger:
     """Merges batches of records into the database. Create one per import run."""
 
     def __init__(
-        self, *, overwrite=False, publish=False, person=None, collect_changes=False, run=None
+        self,
+        *,
+        overwrite=False,
+        publish=False,
+        person=None,
+        collect_changes=False,
+        run=None,
+        revisions=None,
     ):
         self.overwrite = overwrite
+        # ``RunRevisions``: told about every batch written (created papers, changed ones).
+        self.revisions = revisions
         self.publish = publish
         self.person = person
         self.collect_changes = collect_changes
@@ -440,10 +465,11 @@ class Merger:
     # -- people and organizations ---------------------------------------------------------
 
     def _person_for(self, author: AuthorRecord) -> int | None:
-        for name in ("orcid", "semantic_scholar_id", "openalex_id"):
-            value = getattr(author, name)
-            if value and value in self.people_by_id[name]:
-                return self.people_by_id[name][value]
+        if author.orcid or author.semantic_scholar_id or author.openalex_id:
+            for name in ("orcid", "semantic_scholar_id", "openalex_id"):
+                value = getattr(author, name)
+                if value and value in self.people_by_id[name]:
+                    return self.people_by_id[name][value]
         person_id = self.people_by_name.get(name_key(author.name))
         if person_id:
             return person_id
@@ -628,7 +654,7 @@ class Merger:
         return {"location": str(record.location), "record": record.raw}
 
     def _create(self, record: PaperRecord) -> Target:
-        values = {name: getattr(record, name) for name in (*TEXT_FIELDS, *IDENTIFIERS)}
+        values = dict(zip(_COPIED, _copied(record), strict=True))
         pub = NewPublication(
             **values,
             slug=self._slug(record),
@@ -915,18 +941,12 @@ class Merger:
                 target.pub.created_at = target.pub.updated_at = now
                 target.pub.import_fingerprint = self._stored_fingerprint(target)
             fields = [f for f in Publication._meta.concrete_fields if not f.primary_key]
-            insert_rows(
-                Publication,
-                fields,
-                ([getattr(target.pub, field.attname) for field in fields] for target in new),
+            values = operator.attrgetter(*(field.attname for field in fields))
+            ids = insert_rows(
+                Publication, fields, (values(target.pub) for target in new), returning=True
             )
-            slugs = {target.pub.slug: target for target in new}
-            keys = list(slugs)
-            for start in range(0, len(keys), 500):
-                for slug, pk in Publication.objects.filter(
-                    slug__in=keys[start : start + 500]
-                ).values_list("slug", "pk"):
-                    slugs[slug].pub.pk = pk
+            for target, pk in zip(new, ids, strict=True):
+                target.pub.pk = pk
         fingerprints = []  # (value, pk) of unchanged rows whose fingerprint changes
         for target in batch:
             if target.is_new:
@@ -963,21 +983,11 @@ class Merger:
             for position, row in enumerate(target.authors, start=1)
         ]
         if rows:
-            insert_authorships(rows)
-            with_affiliations = [
-                target for target in replaced if any(row.affiliation_ids for row in target.authors)
-            ]
-            if with_affiliations:
-                ids = {
-                    (pub_id, position): pk
-                    for pk, pub_id, position in Authorship.objects.filter(
-                        publication_id__in=[target.pub.pk for target in with_affiliations]
-                    ).values_list("pk", "publication_id", "position")
-                }
-                for target in with_affiliations:
-                    for position, row in enumerate(target.authors, start=1):
-                        row.id = ids[(target.pub.pk, position)]
-                        row.new_affiliations = bool(row.affiliation_ids)
+            ids = iter(insert_authorships(rows, returning=True))
+            for target in replaced:
+                for row in target.authors:
+                    row.id = next(ids)
+                    row.new_affiliations = bool(row.affiliation_ids)
             for target in replaced:
                 target.authors_replaced = False
                 for row in target.authors:
@@ -1001,6 +1011,9 @@ class Merger:
         ]
         if links:
             through.objects.bulk_create(links, batch_size=1000, ignore_conflicts=True)
+        if self.revisions is not None:
+            self.revisions.changed(target.pub.pk for target in batch if not target.is_new)
+            self.revisions.created([(target.pub, _authorships(target)) for target in new])
         for target in batch:
             for row in target.authors:
                 row.dirty = row.new_affiliations = False
@@ -1050,6 +1063,23 @@ class Merger:
         return f"{target.fingerprint}@{self.run_id}" if target.fingerprint else ""
 
 
+def _authorships(target: Target) -> list[dict]:
+    """A new paper's authorships as written, for its revision."""
+    return [
+        {
+            "id": row.id,
+            "publication_id": target.pub.pk,
+            "position": position,
+            "name": row.name,
+            "person_id": row.person_id,
+            "is_equal_contribution": False,
+            "is_corresponding": row.is_corresponding,
+            "affiliations": row.affiliation_ids,
+        }
+        for position, row in enumerate(target.authors, start=1)
+    ]
+
+
 AUTHORSHIP_COLUMNS = (
     "publication",
     "position",
@@ -1060,18 +1090,21 @@ AUTHORSHIP_COLUMNS = (
 )
 
 
-def insert_authorships(rows):
+def insert_authorships(rows, *, returning=False):
     """Authorship rows as tuples in ``AUTHORSHIP_COLUMNS`` order, plain values."""
     fields = [Authorship._meta.get_field(name) for name in AUTHORSHIP_COLUMNS]
-    insert_rows(Authorship, fields, rows, prepared=True)
+    return insert_rows(Authorship, fields, rows, prepared=True, returning=returning)
 
 
-def insert_rows(model, fields, rows, *, prepared=False, batch_size=500):
-    """Multi-row INSERTs straight through the cursor.
+def insert_rows(model, fields, rows, *, prepared=False, returning=False, batch_size=500):
+    """Multi-row INSERTs straight through the cursor; with ``returning``, the new rows'
+    ids in order.
 
     ``bulk_create`` spends most of an import compiling SQL and adapting each value of
     each row; a new paper's values need no such work except dates and JSON, prepared
     here per field type. ``prepared`` rows hold only plain values (str, int, bool, None).
+    The ids come from ``RETURNING``, in the order of the rows, as ``bulk_create`` takes
+    them on SQLite and PostgreSQL.
     """
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
@@ -1084,20 +1117,24 @@ def insert_rows(model, fields, rows, *, prepared=False, batch_size=500):
         if internal == "DateField":
             adapters.append((index, ops.adapt_datefield_value))
         elif internal == "DateTimeField":
-            adapters.append((index, ops.adapt_datetimefield_value))
+            adapters.append((index, _last_one_kept(ops.adapt_datetimefield_value)))
         elif internal == "JSONField":
-            adapters.append((index, partial(ops.adapt_json_value, encoder=model_field.encoder)))
+            adapt = partial(ops.adapt_json_value, encoder=model_field.encoder)
+            adapters.append((index, _empty_ones_kept(adapt)))
         else:
             adapters.append((index, partial(model_field.get_db_prep_save, connection=connection)))
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, min(batch_size, 30000 // len(fields)))
+    returning_sql = f" RETURNING {ops.quote_name(model._meta.pk.column)}" if returning else ""
     chunk: list = []
+    ids: list[int] = []
     with connection.cursor() as cursor:
 
         def flush():
             values = ", ".join([row_sql] * (len(chunk) // len(fields)))
-            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"
-            cursor.execute(sql, chunk)
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{returning_sql}", chunk)
+            if returning:
+                ids.extend(row[0] for row in cursor.fetchall())
 
         count = 0
         for row in rows:
@@ -1113,6 +1150,35 @@ def insert_rows(model, fields, rows, *, prepared=False, batch_size=500):
                 chunk, count = [], 0
         if chunk:
             flush()
+    return ids
+
+
+def _last_one_kept(adapt):
+    """``adapt``, reusing the last result for the same value (a batch's rows share one
+    ``created_at``)."""
+    last = [object(), None]
+
+    def adapt_same(value):
+        if value != last[0]:
+            last[:] = value, adapt(value)
+        return last[1]
+
+    return adapt_same
+
+
+def _empty_ones_kept(adapt):
+    """``adapt`` for JSON, with ``[]`` and ``{}`` (most JSON values of a new paper)
+    adapted once."""
+    empty_list, empty_dict = adapt([]), adapt({})
+
+    def adapt_json(value):
+        if value == [] and type(value) is list:
+            return empty_list
+        if value == {} and type(value) is dict:
+            return empty_dict
+        return adapt(value)
+
+    return adapt_json
 
 
 PLAIN_TYPES = {

@@ -109,6 +109,9 @@ class PaperRecord:
     citation_count: int | None = None
     citations_by_year: dict[str, int] = field(default_factory=dict)
     source_format: str = ""
+    # A digest of what the parser read, when the same input always gives the same
+    # record (BibTeX: the entry's type and evaluated fields); "" = digest the record.
+    fingerprint: str = ""
     raw: Any = None
     location: Location = field(default_factory=Location)
     warnings: list[str] = field(default_factory=list)

@@ -9,19 +9,16 @@ gone) raises ``DatabaseWriteError`` with a one-line reason; the transaction leav
 paper behind, nor does a process killed mid-import (its run stays "running").
 """
 
+import gc
 import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import reversion
-from django.contrib.contenttypes.models import ContentType
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import router, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.encoding import is_protected_type
-from reversion.models import Revision, Version
 
 from core import db_errors
 from core.db_errors import DatabaseWriteError
@@ -32,11 +29,13 @@ from profiles.models import Organization
 from ..models import Authorship, ImportRun, Publication
 from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
-from .merge import Merger, Outcome, insert_rows, world_state
+from .merge import Merger, Outcome, world_state
+from .read_ahead import ReadAhead
 from .records import InputError, Location, PaperRecord, RecordProblem
+from .revisions import RunRevisions
+from .text import clip
 
 BATCH_SIZE = 1000
-REVISION_CHUNK = 500
 MAX_STORED_MESSAGES = 1000
 JSON_PARSERS = {
     "semantic_scholar": semantic_scholar.parse,
@@ -246,6 +245,19 @@ def _display(value) -> str:
     return str(value)
 
 
+@contextmanager
+def _fewer_collections():
+    """Run the cyclic garbage collector less often while an import allocates millions
+    of short-lived objects (reference counting frees them; the collector's passes over
+    them cost a tenth of a large import). The thresholds are restored afterwards."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
 def import_papers(
     sources: list[Source],
     *,
@@ -304,7 +316,7 @@ def import_papers(
     try:
         run = ImportRun.objects.create(
             user=user if user is not None and user.is_authenticated else None,
-            source=_clip(label or ", ".join(source.name for source in sources), 1000),
+            source=clip(label or ", ".join(source.name for source in sources), 1000),
             checksum=_checksum([item for _, item in inspected]) if inspected else "",
             options=options,
             is_dry_run=dry_run,
@@ -317,20 +329,23 @@ def import_papers(
     done = 0
     records = 0
     try:
-        with transaction.atomic():
+        with _fewer_collections(), transaction.atomic():
+            revisions = None if dry_run else RunRevisions(run)
             merger = Merger(
                 overwrite=overwrite,
                 publish=publish,
                 person=person,
                 collect_changes=collect,
                 run=None if dry_run else run,
+                revisions=revisions,
             )
             for source, info in inspected:
                 reader = _CountingReader(source.open())
+                records = ReadAhead(_records(source, info, reader))
                 batch: list[PaperRecord] = []
                 found = 0
                 try:
-                    for item in _records(source, info, reader):
+                    for item in records:
                         found += 1
                         records += 1
                         if max_records is not None and records > max_records:
@@ -374,6 +389,7 @@ def import_papers(
                     location = Location(error.source or source.name, error.line)
                     result.errors.append(_message("error", location, error.message))
                 finally:
+                    records.close()
                     reader.close()
                 bytes_before += info.size
                 if info.format not in result.formats:
@@ -389,7 +405,7 @@ def import_papers(
                 transaction.set_rollback(True)
             else:
                 result.written = True
-                record_revisions(result.changed_ids, run=run, user=run.user)
+                revisions.finish(result.changed_ids)
                 run.world_state = world_state()
                 # Cached pages go stale once the new rows are visible, not before.
                 transaction.on_commit(bump_generation)
@@ -410,7 +426,7 @@ def import_papers(
 
     # skip-invalid tolerates bad records, not an input that could not be read at all.
     fatal = bool(result.errors) and (not skip_invalid or input_errors > 0)
-    run.format = _clip("+".join(result.formats) or "+".join(options["formats"]), 30)
+    run.format = clip("+".join(result.formats) or "+".join(options["formats"]), 30)
     run.status = ImportRun.Status.FAILED if fatal else ImportRun.Status.SUCCEEDED
     run.finished_at = timezone.now()
     run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
@@ -448,126 +464,6 @@ def _merge(merger: Merger, batch: list[PaperRecord], result: ImportResult, colle
         if collect and outcome.action != "unchanged":
             result.changes.append(_change_entry(outcome))
     return len(batch)
-
-
-def record_revisions(publication_ids: list[int], *, run: ImportRun, user=None):
-    """A django-reversion revision for every paper the run created or changed, with its
-    authors (what the admin records), attributed to the run and to its user.
-
-    Versions are written in bulk from ``values()`` rows in the exact format
-    ``reversion.add_to_revision`` writes (Django's JSON serializer over the fields
-    reversion registers; a test compares the two): reversion's own path serializes one
-    object at a time and builds a query per many-to-many field per object, which made a
-    10,000-paper import 15× slower. The rows go in as multi-row INSERTs (``bulk_create``
-    would build a model instance per version). One revision per chunk keeps memory
-    bounded.
-    """
-    ids = list(dict.fromkeys(publication_ids))
-    comment = f"Import run #{run.pk}: {_clip(run.source, 200)}"
-    columns = [
-        Version._meta.get_field(name)
-        for name in (
-            "revision",
-            "object_id",
-            "content_type",
-            "db",
-            "format",
-            "serialized_data",
-            "object_repr",
-        )
-    ]
-    for start in range(0, len(ids), REVISION_CHUNK):
-        chunk = ids[start : start + REVISION_CHUNK]
-        revision = Revision.objects.create(user=user, comment=comment, date_created=timezone.now())
-        insert_rows(
-            Version,
-            columns,
-            (
-                *_versions(Publication, Publication.objects.filter(pk__in=chunk), revision),
-                *_versions(
-                    Authorship, Authorship.objects.filter(publication_id__in=chunk), revision
-                ),
-            ),
-            prepared=True,
-        )
-
-
-_ENCODE = DjangoJSONEncoder().encode  # what json.dumps(data, cls=DjangoJSONEncoder) does
-
-
-def _versions(model, queryset, revision) -> Iterator[tuple]:
-    """``Version`` rows (as ``insert_rows`` tuples) for every object of ``queryset``,
-    serialized as reversion does."""
-    options = reversion.revisions._get_options(model)
-    names = set(options.fields)
-    fields = [
-        model_field
-        for model_field in model._meta.concrete_model._meta.local_fields
-        if model_field.serialize and model_field.name in names
-    ]
-    many = [
-        model_field
-        for model_field in model._meta.concrete_model._meta.local_many_to_many
-        if model_field.serialize and model_field.name in names
-    ]
-    rows = list(queryset.values_list("pk", *(model_field.attname for model_field in fields)))
-    related: dict[str, dict] = {}
-    pks = [row[0] for row in rows]
-    for model_field in many:
-        through = model_field.remote_field.through
-        source, target = model_field.m2m_field_name(), model_field.m2m_reverse_field_name()
-        links = related[model_field.name] = {}
-        for start in range(0, len(pks), 500):
-            for owner, other in (
-                through.objects.filter(**{f"{source}__in": pks[start : start + 500]})
-                .order_by(target, "pk")
-                .values_list(source, target)
-            ):
-                links.setdefault(owner, []).append(other)
-    content_type_id = ContentType.objects.get_for_model(model).pk
-    label = model._meta.label_lower
-    db = router.db_for_write(model)
-    names = [model_field.name for model_field in fields]
-    # Django's serializer keeps protected types (None, numbers, dates) and JSON as they
-    # are and turns anything else into a string; strings need nothing.
-    as_is = [model_field.get_internal_type() == "JSONField" for model_field in fields]
-    many_names = [model_field.name for model_field in many]
-    repr_of = _repr_function(model, names)
-    for row in rows:
-        pk = row[0]
-        values = {}
-        for name, keep, value in zip(names, as_is, row[1:], strict=True):
-            if not (keep or type(value) is str or is_protected_type(value)):
-                value = str(value)
-            values[name] = value
-        for name in many_names:
-            values[name] = related[name].get(pk, [])
-        data = [{"model": label, "pk": pk, "fields": values}]
-        yield (
-            revision.pk,
-            str(pk),
-            content_type_id,
-            db,
-            options.format,
-            _ENCODE(data),
-            repr_of(values),
-        )
-
-
-def _repr_function(model, names):
-    """``str(obj)`` of the two models, from the serialized field values."""
-    if model is Authorship:
-        return lambda values: f"{values['position']}. {values['name']}"
-
-    def publication(values):
-        year = f" ({values['published_on'].year})" if values["published_on"] else ""
-        return f"{values['title']}{year}"
-
-    return publication
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def describe_formats() -> str:

@@ -27,6 +27,11 @@ def clean(value) -> str:
     return text.strip()
 
 
+def clip(text: str, limit: int) -> str:
+    """``text``, cut to ``limit`` characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def clean_paragraphs(value) -> str:
     """Multi-line text (abstracts): collapse whitespace, keep blank-line paragraph breaks."""
     if not value:

@@ -77,3 +77,59 @@ def test_latex_accents_braces_macros_and_others(run_import, tmp_path):
     old_style = Publication.objects.get(arxiv_id="hep-th/9901001")
     assert old_style.published_on == datetime.date(2020, 5, 17)
     assert authors(old_style) == ["François Chollet"]
+
+
+def test_a_field_given_twice_is_reported_with_line_and_key(run_import, tmp_path):
+    path = tmp_path / "papers.bib"
+    path.write_text(
+        "@article{fine, title={Fine}, year=2020}\n\n"
+        "@article{twice,\n  title={One},\n  title={Two},\n  year=2021\n}\n"
+    )
+    result = run_import(path)
+    assert result.code == 1
+    assert "papers.bib, line 3 (twice): broken entry: the field “title” is given twice" in (
+        result.err
+    )
+    assert Publication.objects.count() == 0
+
+
+def test_error_lines_count_lines_that_end_with_a_backslash(run_import, tmp_path):
+    path = tmp_path / "papers.bib"
+    path.write_text(
+        "@article{first, title={First}, year=2020,\n"
+        "  abstract={A line break \\\\\n and a lone backslash \\\n at line ends}}\n"
+        "@article{second, year=2021, title={Unclosed}\n"
+        "@article{third, title={Third}, year=2022}\n"
+    )
+    result = run_import(path)
+    assert result.code == 1
+    assert "papers.bib, line 5 (second)" in result.err
+
+
+def test_entries_across_read_boundaries_import_the_same(run_import, tmp_path, monkeypatch):
+    """The file is read in pieces: macros, crossref parents that come later, and
+    entries cut by a piece boundary come out as when it is read whole."""
+    from publications.importing import bibtex_scan
+
+    path = tmp_path / "papers.bib"
+    path.write_text(
+        BIB + "\n@inproceedings{child, title={Child Paper}, crossref={parent}}\n"
+        "@proceedings{parent, title={Parent Proceedings}, year=2019}\n"
+    )
+
+    def imported():
+        return sorted(
+            Publication.objects.values_list("title", "venue", "published_on", "doi", "arxiv_id")
+        )
+
+    assert run_import(path).code == 0
+    whole = imported()
+    Publication.objects.all().delete()
+    monkeypatch.setattr(bibtex_scan, "CHUNK_CHARS", 16)
+    assert run_import(path).code == 0
+    assert imported() == whole
+    assert ("Child Paper", "Parent Proceedings") in [row[:2] for row in whole]
+    assert (
+        "Scaling LLMs for In-Context Learning: Σ^0 bounds",
+        "Journal of Machine Learning Research",
+    ) in [row[:2] for row in whole]

@@ -88,3 +88,32 @@ def test_overwrite_never_takes_the_shortcut(run_import, tmp_path):
     Publication.objects.filter(pk=pub.pk).update(venue="Typed by hand")  # no updated_at bump
     assert counts(run_import("--json", "--overwrite", path)) == (0, 1, 1)
     assert Publication.objects.get(pk=pub.pk).venue == "Journal of Tests"
+
+
+def test_a_changed_string_macro_is_merged(run_import, tmp_path):
+    """The fingerprint covers the evaluated values, not the entry's raw text."""
+    path = tmp_path / "papers.bib"
+    template = "@string{venue = {%s}}\n@article{one, title={A Paper}, journal=venue, year=2024}\n"
+    path.write_text(template % "Old Journal")
+    assert counts(run_import("--json", path)) == (1, 0, 0)
+    # An import fills an empty venue only; clear it without touching the world state
+    # (update() leaves updated_at alone), so only the record's fingerprint can tell.
+    Publication.objects.update(venue="")
+    path.write_text(template % "Journal of Tests")
+    assert counts(run_import("--json", path)) == (0, 1, 0)
+    assert Publication.objects.get().venue == "Journal of Tests"
+
+
+def test_new_importer_code_makes_the_records_merge_again(run_import, tmp_path, monkeypatch):
+    from publications.importing import merge
+
+    path = tmp_path / "papers.bib"
+    path.write_text(BIB)
+    run_import("--json", path)
+    monkeypatch.setattr(merge, "code_version", lambda: "the next release")
+    with CaptureQueriesContext(connection) as queries:
+        assert counts(run_import("--json", path)) == (0, 0, 2)
+    assert len(papers_loaded(queries.captured_queries)) == 1  # one query for both papers
+    with CaptureQueriesContext(connection) as queries:
+        assert counts(run_import("--json", path)) == (0, 0, 2)
+    assert papers_loaded(queries.captured_queries) == []
