@@ -327,7 +327,7 @@ def import_papers(
     total_bytes = sum(item.size for _, item in inspected) or 1
     bytes_before = 0
     done = 0
-    records = 0
+    records_read = 0
     try:
         with _fewer_collections(), transaction.atomic():
             revisions = None if dry_run else RunRevisions(run)
@@ -347,8 +347,8 @@ def import_papers(
                 try:
                     for item in records:
                         found += 1
-                        records += 1
-                        if max_records is not None and records > max_records:
+                        records_read += 1
+                        if max_records is not None and records_read > max_records:
                             raise InputError(
                                 f"more than {max_records:,} records, the most one import "
                                 "here may hold",
