@@ -25,7 +25,7 @@ from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
 from .merge import Merger, Outcome, world_state
 from .read_ahead import ReadAhead
-from .records import InputError, Location, PaperRecord, RecordProblem
+from .records import InputError, KnownRecord, Location, PaperRecord, RecordProblem
 from .revisions import RunRevisions
 from .text import clip
 
@@ -167,14 +167,18 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def _records(source: Source, inspected: Inspected, reader: _CountingReader) -> Iterator:
+def _records(
+    source: Source, inspected: Inspected, reader: _CountingReader, known: frozenset[str]
+) -> Iterator:
     fmt = inspected.format
     if fmt in {"bibtex", "ris"}:
         text = io.TextIOWrapper(
             io.BufferedReader(reader), encoding=inspected.encoding, errors="replace"
         )
-        parse = bibtex.parse if fmt == "bibtex" else ris.parse
-        yield from parse(text, source.name)
+        if fmt == "bibtex":
+            yield from bibtex.parse(text, source.name, known)
+        else:
+            yield from ris.parse(text, source.name)
         return
     if fmt == "arxiv":
         yield from arxiv.parse(io.BufferedReader(reader), source.name)
@@ -321,7 +325,7 @@ def import_papers(
             )
             for source, info in inspected:
                 reader = _CountingReader(source.open())
-                records = ReadAhead(_records(source, info, reader))
+                records = ReadAhead(_records(source, info, reader, merger.known_fingerprints))
                 batch: list[PaperRecord] = []
                 found = 0
                 try:
@@ -337,7 +341,9 @@ def import_papers(
                                 result.failed += 1
                                 result.errors.append(_message("error", item.location, item.message))
                             continue
-                        invalid = validate(item)
+                        # A KnownRecord was merged with no effect before, from this
+                        # very input: it is valid.
+                        invalid = [] if isinstance(item, KnownRecord) else validate(item)
                         if invalid:
                             result.failed += 1
                             result.errors.append(
