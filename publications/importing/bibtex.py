@@ -553,7 +553,9 @@ def _block(block: bibtex_scan.Block, state: _State):
     if isinstance(block, bibtex_scan.BrokenBlock):
         key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw)
         key = key_match.group(1) if key_match else ""
-        yield RecordProblem(Location(state.source, line, key), f"broken entry: {block.reason}")
+        yield RecordProblem(
+            Location(state.source, line, key), f"broken entry: {block.reason.strip()}"
+        )
         return
     repeated = _repeated_field(block)
     if repeated:
