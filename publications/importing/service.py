@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.page_cache import bump_generation
@@ -30,6 +30,7 @@ from .revisions import RunRevisions
 from .text import clip
 
 BATCH_SIZE = 1000
+IMPORT_CACHE_KIB = -65536  # SQLite's PRAGMA cache_size: negative = KiB, so 64 MB
 MAX_STORED_MESSAGES = 1000
 JSON_PARSERS = {
     "semantic_scholar": semantic_scholar.parse,
@@ -249,6 +250,25 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
+@contextmanager
+def _roomy_page_cache():
+    """On SQLite, a 64 MB page cache for the run (the default is 2 MB): a large import
+    writes about 100 MB in one transaction, and with a small cache SQLite writes index
+    pages out and back several times before the commit. The size is restored after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (size,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(size)}")
+
+
 def import_papers(
     sources: list[Source],
     *,
@@ -313,7 +333,7 @@ def import_papers(
     bytes_before = 0
     done = 0
     try:
-        with _fewer_collections(), transaction.atomic():
+        with _fewer_collections(), _roomy_page_cache(), transaction.atomic():
             revisions = None if dry_run else RunRevisions(run)
             merger = Merger(
                 overwrite=overwrite,
