@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from . import bibtex_scan, latex
-from .records import AuthorRecord, Location, PaperRecord, RecordProblem
+from .records import AuthorRecord, KnownRecord, Location, PaperRecord, RecordProblem
 from .text import (
     clean,
     clean_paragraphs,
@@ -363,7 +363,7 @@ def build_record(entry_type: str, key: str, fields: dict, location: Location, ra
     entry_type = entry_type.lower()
     kind = KINDS.get(entry_type)
     if kind is None:
-        record.warnings.append(f"unknown entry type @{entry_type}; imported as “other”")
+        record.warnings.append(_unknown_type(entry_type))
         kind = "other"
 
     title = _text(fields, "title")
@@ -436,8 +436,9 @@ def build_record(entry_type: str, key: str, fields: dict, location: Location, ra
 
 
 class _State:
-    def __init__(self, source: str):
+    def __init__(self, source: str, known: frozenset[str] = frozenset()):
         self.source = source
+        self.known = known
         self.macros = Macros()
         self.keys: set[str] = set()
         self.parents: dict[str, dict] = {}  # lower-case key → fields (abstract dropped)
@@ -478,14 +479,28 @@ def _inherit(fields: dict, parent: dict) -> dict:
     return merged
 
 
-def _finish(entry_type, key, fields, location, raw) -> PaperRecord | RecordProblem:
-    try:
+def _unknown_type(entry_type: str) -> str:
+    return f"unknown entry type @{entry_type}; imported as “other”"
+
+
+def _finish(state: _State, entry_type, key, fields, location, raw):
+    """The entry's record, its problem, or, when the merge knows its fingerprint, a
+    ``KnownRecord`` with the same warnings (building it is most of the parse)."""
+    fingerprint = input_digest(entry_type, fields)
+
+    def build() -> PaperRecord:
         record = build_record(entry_type, key, fields, location, raw)
+        record.warnings.extend(fields.get("__warnings__", []))
+        record.fingerprint = fingerprint
+        return record
+
+    if fingerprint in state.known:
+        warnings = [] if entry_type in KINDS else [_unknown_type(entry_type)]
+        return KnownRecord(fingerprint, location, warnings + fields.get("__warnings__", []), build)
+    try:
+        return build()
     except BibValueError as error:
         return RecordProblem(location, str(error))
-    record.warnings.extend(fields.get("__warnings__", []))
-    record.fingerprint = input_digest(entry_type, fields)
-    return record
 
 
 def input_digest(entry_type: str, fields: dict) -> str:
@@ -502,10 +517,13 @@ def input_digest(entry_type: str, fields: dict) -> str:
     return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def parse(stream, source: str) -> Iterator[PaperRecord | RecordProblem]:
+def parse(
+    stream, source: str, known: frozenset[str] = frozenset()
+) -> Iterator[PaperRecord | KnownRecord | RecordProblem]:
     """Records and problems, in file order (crossref children whose parent comes later,
-    and unreferenced parents, come at the end)."""
-    state = _State(source)
+    and unreferenced parents, come at the end). An entry whose fingerprint is in
+    ``known`` comes as a ``KnownRecord``."""
+    state = _State(source, known)
     for block in bibtex_scan.scan_stream(stream):
         yield from _block(block, state)
     # Children whose parent came after them.
@@ -517,10 +535,10 @@ def parse(stream, source: str) -> Iterator[PaperRecord | RecordProblem]:
             )
         else:
             fields = _inherit(fields, parent)
-        yield _finish(entry_type, key, fields, location, raw)
+        yield _finish(state, entry_type, key, fields, location, raw)
     for entry_type, key, fields, location, raw in state.containers:
         if key.lower() not in state.referenced:
-            yield _finish(entry_type, key, fields, location, raw)
+            yield _finish(state, entry_type, key, fields, location, raw)
 
 
 def _block(block: bibtex_scan.Block, state: _State):
@@ -535,7 +553,9 @@ def _block(block: bibtex_scan.Block, state: _State):
     if isinstance(block, bibtex_scan.BrokenBlock):
         key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw)
         key = key_match.group(1) if key_match else ""
-        yield RecordProblem(Location(state.source, line, key), f"broken entry: {block.reason}")
+        yield RecordProblem(
+            Location(state.source, line, key), f"broken entry: {block.reason.strip()}"
+        )
         return
     repeated = _repeated_field(block)
     if repeated:
@@ -571,7 +591,7 @@ def _block(block: bibtex_scan.Block, state: _State):
     if entry_type in CONTAINERS:
         state.containers.append((entry_type, key, fields, location, raw))
         return
-    yield _finish(entry_type, key, fields, location, raw)
+    yield _finish(state, entry_type, key, fields, location, raw)
 
 
 def parse_text(text: str, source: str) -> list[PaperRecord | RecordProblem]:

@@ -55,7 +55,7 @@ from core.stable_ids import LENGTH as STABLE_ID_LENGTH
 from profiles.models import Organization, Person
 
 from ..models import Authorship, ImportRun, Publication
-from .records import AuthorRecord, PaperRecord
+from .records import AuthorRecord, KnownRecord, PaperRecord
 from .text import fold, name_key, names_compatible, title_key
 
 # How much an author list from each source is trusted, when two lists disagree.
@@ -204,6 +204,7 @@ class Target:
     dirty: set = field(default_factory=set)
     keys: list = field(default_factory=list)  # index entries pointing at this target
     fingerprint: str = ""  # the record digest to store with the row ("" clears it)
+    identified: bool = False  # the record's identifiers alone find this paper
     touches: int = 0  # records merged into it in this batch
     # People known to be behind "et al." (authorships without a position), which a merge
     # never replaces; and those this run adds (``--person`` on a truncated list).
@@ -290,6 +291,9 @@ class Merger:
         self.run_id = run.pk if run is not None else None
         self.fingerprinting = self.run_id is not None and not overwrite and person is None
         self.fingerprints: dict[int, str] = {}  # pk → digest of the record, when valid
+        # Digests of records that find their paper by identifiers alone (see _identifies)
+        # → that paper: the parser need not build these records at all.
+        self.known: dict[str, int] = {}
         self._valid_runs: set[str] = set()
         if self.fingerprinting:
             state = world_state()
@@ -333,8 +337,11 @@ class Merger:
             self.slugs.add(slug)
             if fingerprint and valid_runs:
                 digest, _, run_id = fingerprint.partition("@")
-                if run_id in valid_runs:
+                if run_id.rstrip("+") in valid_runs:
                     self.fingerprints[pk] = digest
+                    if run_id.endswith("+"):
+                        # Two papers with one digest cannot happen; if it did, neither.
+                        self.known[digest] = None if digest in self.known else pk
             for name, value in zip(
                 IDENTIFIERS, (doi.lower(), arxiv_id, s2_id, openalex_id), strict=True
             ):
@@ -551,9 +558,17 @@ class Merger:
 
     # -- merging --------------------------------------------------------------------------
 
-    def merge(self, records: list[PaperRecord]) -> list[Outcome]:
+    @property
+    def known_fingerprints(self) -> frozenset[str]:
+        """Fingerprints a parser may turn into ``KnownRecord``s instead of records."""
+        return frozenset(digest for digest, pk in self.known.items() if pk is not None)
+
+    def merge(self, records: list[PaperRecord | KnownRecord]) -> list[Outcome]:
         """Merge a batch of valid records and write the result. One outcome per record."""
-        found = [self.find(record) for record in records]
+        found = [
+            (None, "", []) if isinstance(record, KnownRecord) else self.find(record)
+            for record in records
+        ]
         if self.fingerprinting:
             digests = [record_digest(record) for record in records]
         else:
@@ -567,6 +582,13 @@ class Merger:
         )
         outcomes = []
         for record, (ref, how, notes), digest in zip(records, found, digests, strict=True):
+            if isinstance(record, KnownRecord):
+                pk = self.known.get(record.fingerprint)
+                if pk is not None and self.fingerprints.get(pk) == record.fingerprint:
+                    target = Target(pub=KnownPaper(pk), is_new=False)
+                    outcomes.append(Outcome("unchanged", record, target))
+                    continue
+                record = record.build()  # its paper changed earlier in this run
             if ref is None:
                 # An earlier record of this batch may have created the paper.
                 ref, how, notes = self.find(record)
@@ -579,17 +601,30 @@ class Merger:
             outcome = self._merge_one(record, ref, how, notes)
             target = outcome.target
             target.touches += 1
-            target.fingerprint = (
+            unchanged_by_it = (
                 digest
-                if digest
                 and target.touches == 1
                 and outcome.action in {"created", "unchanged"}
                 and not outcome.notes
-                else ""
             )
+            target.fingerprint = digest if unchanged_by_it else ""
+            target.identified = bool(unchanged_by_it) and self._identifies(record, target)
             outcomes.append(outcome)
         self._write()
         return outcomes
+
+    def _identifies(self, record: PaperRecord, target: "Target") -> bool:
+        """Whether the record has an identifier and all of its identifiers are the
+        target's: then, while nothing changes, finding the record's paper gives this
+        one, without a note, whatever else the run that stored this found later."""
+        some = False
+        for name in IDENTIFIERS:
+            value = getattr(record, name)
+            if value:
+                some = True
+                if self._ref(self.index[name].get(value)) != self._ref(target):
+                    return False
+        return some
 
     def _skips(self, ref, notes, digest) -> bool:
         return bool(digest) and not notes and self.fingerprints.get(ref) == digest
@@ -1060,7 +1095,10 @@ class Merger:
             target.new_unlisted.clear()
 
     def _stored_fingerprint(self, target: Target) -> str:
-        return f"{target.fingerprint}@{self.run_id}" if target.fingerprint else ""
+        """``digest@run``, and a "+" when the record's identifiers alone find the paper."""
+        if not target.fingerprint:
+            return ""
+        return f"{target.fingerprint}@{self.run_id}{'+' if target.identified else ''}"
 
 
 def _authorships(target: Target) -> list[dict]:

@@ -5,6 +5,7 @@ from their format; ``merge`` turns records into ``Publication`` rows.
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -123,3 +124,16 @@ class PaperRecord:
     def __str__(self):
         year = f" ({self.year})" if self.year else ""
         return f"{self.title or '(untitled)'}{year}"
+
+
+@dataclass(slots=True)
+class KnownRecord:
+    """A record its parser did not build, because its ``fingerprint`` is one the merge
+    gave it (``Merger.known_fingerprints``): a paper took that very input, with no
+    effect, and nothing has changed since. The merge counts it unchanged, or, if the
+    paper changed earlier in the same run, calls ``build()`` and merges the record."""
+
+    fingerprint: str
+    location: Location
+    warnings: list[str]
+    build: Callable[[], PaperRecord]

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core import db_errors
@@ -31,11 +31,12 @@ from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
 from .merge import Merger, Outcome, world_state
 from .read_ahead import ReadAhead
-from .records import InputError, Location, PaperRecord, RecordProblem
+from .records import InputError, KnownRecord, Location, PaperRecord, RecordProblem
 from .revisions import RunRevisions
 from .text import clip
 
 BATCH_SIZE = 1000
+IMPORT_CACHE_KIB = -65536  # SQLite's PRAGMA cache_size: negative = KiB, so 64 MB
 MAX_STORED_MESSAGES = 1000
 JSON_PARSERS = {
     "semantic_scholar": semantic_scholar.parse,
@@ -173,14 +174,18 @@ class _CountingReader(io.RawIOBase):
         super().close()
 
 
-def _records(source: Source, inspected: Inspected, reader: _CountingReader) -> Iterator:
+def _records(
+    source: Source, inspected: Inspected, reader: _CountingReader, known: frozenset[str]
+) -> Iterator:
     fmt = inspected.format
     if fmt in {"bibtex", "ris"}:
         text = io.TextIOWrapper(
             io.BufferedReader(reader), encoding=inspected.encoding, errors="replace"
         )
-        parse = bibtex.parse if fmt == "bibtex" else ris.parse
-        yield from parse(text, source.name)
+        if fmt == "bibtex":
+            yield from bibtex.parse(text, source.name, known)
+        else:
+            yield from ris.parse(text, source.name)
         return
     if fmt == "arxiv":
         yield from arxiv.parse(io.BufferedReader(reader), source.name)
@@ -258,6 +263,25 @@ def _fewer_collections():
         gc.set_threshold(*thresholds)
 
 
+@contextmanager
+def _roomy_page_cache():
+    """On SQLite, a 64 MB page cache for the run (the default is 2 MB): a large import
+    writes about 100 MB in one transaction, and with a small cache SQLite writes index
+    pages out and back several times before the commit. The size is restored after."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (size,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(size)}")
+
+
 def import_papers(
     sources: list[Source],
     *,
@@ -329,7 +353,7 @@ def import_papers(
     done = 0
     records_read = 0
     try:
-        with _fewer_collections(), transaction.atomic():
+        with _fewer_collections(), _roomy_page_cache(), transaction.atomic():
             revisions = None if dry_run else RunRevisions(run)
             merger = Merger(
                 overwrite=overwrite,
@@ -341,7 +365,7 @@ def import_papers(
             )
             for source, info in inspected:
                 reader = _CountingReader(source.open())
-                records = ReadAhead(_records(source, info, reader))
+                records = ReadAhead(_records(source, info, reader, merger.known_fingerprints))
                 batch: list[PaperRecord] = []
                 found = 0
                 try:
@@ -364,7 +388,9 @@ def import_papers(
                                 result.failed += 1
                                 result.errors.append(_message("error", item.location, item.message))
                             continue
-                        invalid = validate(item)
+                        # A KnownRecord was merged with no effect before, from this
+                        # very input: it is valid.
+                        invalid = [] if isinstance(item, KnownRecord) else validate(item)
                         if invalid:
                             result.failed += 1
                             result.errors.append(

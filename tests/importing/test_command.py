@@ -219,3 +219,27 @@ def test_every_run_is_recorded(run_import, tmp_path):
     assert (run.created, run.updated, run.failed) == (1, 0, 0)
     assert run.finished_at is not None and run.user is None
     assert not run.is_dry_run
+
+
+def test_an_import_leaves_the_process_settings_it_tunes_as_it_found_them(run_import):
+    """An import runs the garbage collector less often and, on SQLite, with a larger
+    page cache; both are put back afterwards, also when the import fails."""
+    import gc
+
+    from django.db import connection
+
+    def cache_size():
+        if connection.vendor != "sqlite":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            return cursor.fetchone()[0]
+
+    before = (gc.get_threshold(), cache_size())
+    assert run_import(sample(JABREF)).code == 0
+    assert (gc.get_threshold(), cache_size()) == before
+    assert (
+        run_import(sample("crossref-error-400-validation-failure-from-habanero-tests.json")).code
+        == 1
+    )
+    assert (gc.get_threshold(), cache_size()) == before

@@ -3,6 +3,7 @@ nothing else changed: an edit, a new person or another import makes them merge a
 
 import json
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -117,3 +118,68 @@ def test_new_importer_code_makes_the_records_merge_again(run_import, tmp_path, m
     with CaptureQueriesContext(connection) as queries:
         assert counts(run_import("--json", path)) == (0, 0, 2)
     assert papers_loaded(queries.captured_queries) == []
+
+
+@pytest.fixture
+def built(monkeypatch):
+    """The entry keys of the BibTeX records built from here on."""
+    from publications.importing import bibtex
+
+    keys = []
+    build_record = bibtex.build_record
+
+    def counting(entry_type, key, *args):
+        keys.append(key)
+        return build_record(entry_type, key, *args)
+
+    monkeypatch.setattr(bibtex, "build_record", counting)
+    return keys
+
+
+def test_known_entries_are_not_even_built_and_warn_the_same(run_import, tmp_path, built):
+    path = tmp_path / "papers.bib"
+    path.write_text(
+        BIB
+        + "@thing{three, title={Odd Type}, journal=undefinedmacro, year=2022, doi={10.1000/3}}\n"
+        + "@article{noid, title={No Identifier}, author={Anna Nobody}, year=2021}\n"
+    )
+    first = json.loads(run_import("--json", path).out)
+    assert (first["created"], first["updated"], first["unchanged"]) == (4, 0, 0)
+    built.clear()
+    second = json.loads(run_import("--json", path).out)
+    assert (second["created"], second["updated"], second["unchanged"]) == (0, 0, 4)
+    # Found by their identifiers alone: not built. Without one: built, then skipped.
+    assert built == ["noid"]
+    assert second["warnings"] == first["warnings"]
+    assert any("unknown entry type @thing" in w["message"] for w in second["warnings"])
+    assert any("undefinedmacro" in w["message"] for w in second["warnings"])
+
+
+def test_a_known_entry_is_merged_after_all_when_its_paper_changed_in_the_run(
+    run_import, tmp_path, built
+):
+    path = tmp_path / "papers.bib"
+    path.write_text(BIB)
+    run_import("--json", path)
+    changed = BIB.replace("year=2023,", "year=2023, pages={1--9},").replace("{two,", "{two2,")
+    path.write_text(changed + BIB)  # the changed entry first, then the known one again
+    built.clear()
+    assert counts(run_import("--json", path)) == (0, 1, 3)
+    # "two" (known) came after "two2" changed its paper: it was built and merged after
+    # all. "one", twice, is known and its paper untouched: never built.
+    assert built == ["two2", "two"]
+    assert Publication.objects.get(doi="10.1000/two").pages == "1–9"
+
+
+def test_an_entry_whose_identifiers_are_not_all_its_papers_is_built(run_import, tmp_path, built):
+    """A record that reached its paper by one identifier while naming another that the
+    paper does not hold could find a different paper once that identifier is taken:
+    such records are always built and looked up (and skipped only after that)."""
+    first, second = tmp_path / "first.bib", tmp_path / "second.bib"
+    first.write_text("@article{a, title={T}, doi={10.1000/a}, eprint={2101.00001}, year=2021}\n")
+    second.write_text("@article{r, title={T}, doi={10.1000/b}, eprint={2101.00001}, year=2021}\n")
+    run_import("--json", first)
+    assert counts(run_import("--json", second)) == (0, 0, 1)
+    built.clear()
+    assert counts(run_import("--json", second)) == (0, 0, 1)
+    assert built == ["r"]
