@@ -37,7 +37,7 @@ def reachable(url):
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="runs with the PostgreSQL pass of the suite (DATABASE_URL=postgres://…)",
 )
-def test_two_instances_share_cache_sessions_and_survive_one_being_killed():
+def test_two_instances_share_cache_sessions_and_survive_one_being_killed(tmp_path):
     if not reachable(redis_url()):
         pytest.skip(f"no Redis at {redis_url()}")
     # A scratch database beside the suite's: <test database>_scaleout, dropped at the end.
@@ -54,6 +54,8 @@ def test_two_instances_share_cache_sessions_and_survive_one_being_killed():
             "4",
             "--edit-deadline",
             "20",
+            "--json",
+            str(tmp_path / "scaleout.json"),  # not bench/results/, which holds recorded runs
         ],
         cwd=ROOT,
         capture_output=True,
