@@ -9,12 +9,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
+
+
+def beside_the_test_database(suffix):
+    """A PostgreSQL URL naming a scratch database beside the suite's own."""
+    parts = urlsplit(os.environ["DATABASE_URL"])
+    return parts._replace(path=parts.path.rstrip("/") + suffix).geturl()
 
 
 def redis_url():
@@ -41,7 +48,7 @@ def test_two_instances_share_cache_sessions_and_survive_one_being_killed(tmp_pat
     if not reachable(redis_url()):
         pytest.skip(f"no Redis at {redis_url()}")
     # A scratch database beside the suite's: <test database>_scaleout, dropped at the end.
-    pg_url = os.environ["DATABASE_URL"].rstrip("/") + "_scaleout"
+    pg_url = beside_the_test_database("_scaleout")
     result = subprocess.run(
         [
             sys.executable,
