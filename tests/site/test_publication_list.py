@@ -37,6 +37,7 @@ def papers(db):
     topic = TopicFactory(name="Interpretability", slug="interpretability")
     old = PublicationFactory(
         title="Old preprint",
+        abstract="An early draft posted for feedback.",
         published_on=datetime.date(2018, 3, 1),
         kind=Publication.Kind.PREPRINT,
         arxiv_primary_category="cs.LG",
@@ -45,6 +46,7 @@ def papers(db):
     )
     mid = PublicationFactory(
         title="Middle conference paper",
+        abstract="Results presented at a workshop.",
         published_on=datetime.date(2021, 6, 1),
         kind=Publication.Kind.CONFERENCE_PAPER,
         arxiv_primary_category="cs.CL",
@@ -55,6 +57,7 @@ def papers(db):
     )
     new = PublicationFactory(
         title="A new journal article",
+        abstract="A longer version with proofs.",
         published_on=datetime.date(2024, 9, 1),
         kind=Publication.Kind.JOURNAL_ARTICLE,
         arxiv_primary_category="cs.AI",
