@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
+from core import media
 from showcase.sitemaps import SITEMAPS
 
 
@@ -41,6 +42,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    *media.urlpatterns(),
     path("favicon.ico", favicon, name="favicon"),
     path(
         "robots.txt",

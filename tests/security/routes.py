@@ -62,6 +62,8 @@ PUBLIC_ROUTES = {
     "sitemap": ("/sitemap.xml", 200),
     "sitemap-section": ("/sitemap-people.xml", 200),
     "favicon": ("/favicon.ico", 302),
+    # Uploaded photos (served files: tests/core/test_uploaded_files.py); none exists here.
+    "uploaded-file": ("/media-files/people/missing.png", 404),
     "robots": ("/robots.txt", 200),
     "api:schema": ("/api/schema/", 200),
     "api:docs": ("/api/docs/", 200),

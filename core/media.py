@@ -1,0 +1,81 @@
+"""Uploaded files (people's photos) served from ``MEDIA_ROOT`` on a one-machine site.
+
+whitenoise serves only what ``collectstatic`` found at start-up, so uploads need their
+own route when they live on this machine's disk (the default storage). Only image types
+that the upload validator accepts are served, each with the content type of its
+extension (the validator names files by their decoded format, so the two agree), never
+sniffed, and never rendered as a document that could run anything
+(``Content-Security-Policy: sandbox``) even when opened on its own. Anything else under ``MEDIA_ROOT`` is a 404,
+as is any path outside it.
+
+With object storage (``DJANGO_MEDIA_STORAGE=s3``) files are served by the bucket or its
+CDN and this route is not installed.
+"""
+
+import posixpath
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import FileResponse, Http404
+from django.urls import re_path
+from django.utils._os import safe_join
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from config.deployment import FILESYSTEM_BACKEND
+
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+}
+
+# Uploaded names are random and never reused, so a browser may keep a file for long.
+MAX_AGE_SECONDS = 7 * 24 * 3600
+
+
+def resolve(path: str) -> tuple[Path, str]:
+    """The file under ``MEDIA_ROOT`` that ``path`` names and its content type.
+
+    Raises ``Http404`` for a path that leaves ``MEDIA_ROOT``, names a hidden file or a
+    folder, has a type that is not served, or does not exist."""
+    normalized = posixpath.normpath(path).lstrip("/")
+    parts = normalized.split("/")
+    if normalized in ("", ".") or any(part.startswith(".") for part in parts):
+        raise Http404("No such file.")
+    content_type = CONTENT_TYPES.get(posixpath.splitext(normalized)[1].lower().lstrip("."))
+    if content_type is None:
+        raise Http404("No such file.")
+    try:
+        full = Path(safe_join(settings.MEDIA_ROOT, normalized))
+    except SuspiciousFileOperation:  # outside MEDIA_ROOT
+        raise Http404("No such file.") from None
+    if not full.is_file():
+        raise Http404("No such file.")
+    return full, content_type
+
+
+@require_safe
+def uploaded_file(request, path):
+    full, content_type = resolve(path)
+    response = FileResponse(full.open("rb"), content_type=content_type)
+    stat = full.stat()
+    response["Last-Modified"] = http_date(stat.st_mtime)
+    response["Cache-Control"] = f"public, max-age={MAX_AGE_SECONDS}"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = f'inline; filename="{full.name}"'
+    return response
+
+
+def urlpatterns():
+    """The route for ``MEDIA_URL`` when uploads are on this machine's disk, else none."""
+    media_url = settings.MEDIA_URL or ""
+    backend = settings.STORAGES.get("default", {}).get("BACKEND", "")
+    if not media_url.startswith("/") or backend != FILESYSTEM_BACKEND:
+        return []
+    prefix = re.escape(media_url.strip("/"))
+    return [re_path(rf"^{prefix}/(?P<path>.+)$", uploaded_file, name="uploaded-file")]
