@@ -3,7 +3,8 @@
 Online importers (arXiv, Crossref, Semantic Scholar, OpenAlex, ORCID) and the link
 checker use it. It names the site and a contact in its User-Agent, times out, waits
 between requests to the same host, retries 429 and 5xx answers with backoff (honouring
-``Retry-After``), can respect robots.txt, and never reads more than ``max_bytes``.
+``Retry-After``) and, the same way, connections that were refused, reset or timed out;
+it can respect robots.txt, and never reads more than ``max_bytes``.
 Uses only the standard library, so nothing extra is needed to run it.
 """
 
@@ -23,6 +24,15 @@ RETRY_STATUSES = {429, 500, 502, 503, 504}
 
 class FetchError(Exception):
     """The resource could not be fetched (network error, timeout, refused by robots.txt)."""
+
+
+class TransientFetchError(FetchError):
+    """A failure that may pass if tried again: the connection was refused, reset or
+    timed out. ``get`` retries these like a 503 before giving up."""
+
+
+# Connection failures worth another try (a DNS error or a bad URL is not).
+TRANSIENT_ERRORS = (TimeoutError, ConnectionError)
 
 
 @dataclass
@@ -123,22 +133,33 @@ class PoliteClient:
 
     # -- fetching --------------------------------------------------------------------
     def get(self, url, *, headers=None, max_bytes=None):
-        """GET ``url``; retries 429/5xx with backoff. Returns the final Response (any
-        status); raises FetchError when nothing could be fetched at all."""
-        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        """GET ``url``; retries 429/5xx answers and transient connection failures with
+        backoff. Returns the final Response (any status); raises FetchError when nothing
+        could be fetched at all (``TransientFetchError`` once the retries are used up)."""
+        try:
+            scheme = urllib.parse.urlsplit(url).scheme
+        except ValueError as error:  # e.g. an unclosed IPv6 bracket
+            raise FetchError(f"not a valid URL: {url} ({error})") from None
+        if scheme not in ("http", "https"):
             raise FetchError(f"not an http(s) URL: {url}")
         if self.respect_robots and not self.allowed(url):
             raise FetchError(f"robots.txt of {urllib.parse.urlsplit(url).netloc} disallows {url}")
         attempt = 0
         while True:
-            response = self._request(url, headers=headers, max_bytes=max_bytes)
-            if response.status not in RETRY_STATUSES or attempt >= self.retries:
-                return response
+            try:
+                response = self._request(url, headers=headers, max_bytes=max_bytes)
+            except TransientFetchError:
+                if attempt >= self.retries:
+                    raise
+                response = None
+            else:
+                if response.status not in RETRY_STATUSES or attempt >= self.retries:
+                    return response
             attempt += 1
             self.sleep(self._retry_delay(response, attempt))
 
     def _retry_delay(self, response, attempt):
-        retry_after = response.headers.get("retry-after", "").strip()
+        retry_after = "" if response is None else response.headers.get("retry-after", "").strip()
         if retry_after.isdigit():
             return min(float(retry_after), 60.0)
         if retry_after:
@@ -159,11 +180,13 @@ class PoliteClient:
             raw = error  # an HTTP answer with an error status: still a response
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
             reason = getattr(error, "reason", error)
-            raise FetchError(f"{url}: {reason}") from None
+            kind = TransientFetchError if isinstance(reason, TRANSIENT_ERRORS) else FetchError
+            raise kind(f"{url}: {reason}") from None
         try:
             body = raw.read(limit + 1) if raw.fp is not None else b""
         except (TimeoutError, OSError) as error:
-            raise FetchError(f"{url}: {error}") from None
+            kind = TransientFetchError if isinstance(error, TRANSIENT_ERRORS) else FetchError
+            raise kind(f"{url}: {error}") from None
         finally:
             raw.close()
         return Response(
