@@ -2,6 +2,10 @@ from django.apps import AppConfig
 
 # Apps whose rows appear on public pages: any change there refreshes the page cache.
 CONTENT_APPS = {"core", "profiles", "publications", "media_items", "showcase"}
+# Rows of those apps that no public page shows (import bookkeeping, link-check results):
+# saving them must not throw away every cached page. An import's changes to papers bump
+# the generation themselves.
+NOT_SHOWN_MODELS = {"publications.importrun", "core.linkcheck"}
 
 
 class CoreConfig(AppConfig):
@@ -15,7 +19,10 @@ class CoreConfig(AppConfig):
         from .page_cache import bump_for_change
 
         def content_changed(sender, using=None, **kwargs):
-            if sender._meta.app_label in CONTENT_APPS:
+            if (
+                sender._meta.app_label in CONTENT_APPS
+                and sender._meta.label_lower not in NOT_SHOWN_MODELS
+            ):
                 bump_for_change(using or "default")
 
         for name, signal in (

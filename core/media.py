@@ -5,8 +5,8 @@ own route when they live on this machine's disk (the default storage). Only imag
 that the upload validator accepts are served, each with the content type of its
 extension (the validator names files by their decoded format, so the two agree), never
 sniffed, and never rendered as a document that could run anything
-(``Content-Security-Policy: sandbox``) even when opened on its own. Anything else under ``MEDIA_ROOT`` is a 404,
-as is any path outside it.
+(``Content-Security-Policy: sandbox``) even when opened on its own. Anything else under
+``MEDIA_ROOT`` is a 404, as is any path outside it.
 
 With object storage (``DJANGO_MEDIA_STORAGE=s3``) files are served by the bucket or its
 CDN and this route is not installed.

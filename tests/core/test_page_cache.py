@@ -343,7 +343,7 @@ def test_no_stale_page_after_a_many_to_many_change(client, change, page, text):
     assert text in response.content.decode()
 
 
-def test_no_stale_page_after_an_import(client, tmp_path):
+def test_no_stale_page_after_an_import(client, tmp_path, django_capture_on_commit_callbacks):
     from django.core.management import call_command
 
     PublicationFactory(title="Papertitle Alpha")
@@ -356,10 +356,32 @@ def test_no_stale_page_after_an_import(client, tmp_path):
         "  author = {Doe, Jane and Roe, Richard},\n  year = {2026},\n"
         "  journal = {Journal of Tests},\n}\n"
     )
-    call_command("import_papers", str(path), "--publish", stdout=StringIO())
+    # The import bumps the generation when its transaction commits (the test's own
+    # transaction never commits, so its on-commit callbacks are run here).
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("import_papers", str(path), "--publish", stdout=StringIO())
     response = get(client, url)
     assert response["X-Page-Cache"] == "miss"
     assert "Imported by bibtex" in response.content.decode()
+
+
+def test_bookkeeping_rows_no_page_shows_keep_the_cached_pages(client, tmp_path):
+    """A dry-run import (an ImportRun row, no paper) and a link check change nothing a
+    visitor sees, so cached pages stay."""
+    from django.core.management import call_command
+
+    from core.models import LinkCheck
+
+    PublicationFactory(title="Papertitle Alpha")
+    url = reverse("publications:list")
+    get(client, url)
+    path = tmp_path / "new.bib"
+    path.write_text("@article{a, title = {Only a dry run}, author = {Doe, Jane}, year = {2026}}")
+    call_command("import_papers", str(path), "--dry-run", stdout=StringIO())
+    LinkCheck.objects.create(url="https://example.org/", status=200)
+    response = get(client, url)
+    assert response["X-Page-Cache"] == "hit"
+    assert "Only a dry run" not in response.content.decode()
 
 
 def test_a_save_in_another_process_invalidates_this_process_pages(client, settings, tmp_path):
