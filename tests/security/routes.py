@@ -62,11 +62,14 @@ PUBLIC_ROUTES = {
     "sitemap": ("/sitemap.xml", 200),
     "sitemap-section": ("/sitemap-people.xml", 200),
     "favicon": ("/favicon.ico", 302),
-    # Uploaded photos (served files: tests/core/test_uploaded_files.py); none exists here.
-    "uploaded-file": ("/media-files/people/missing.png", 404),
     "robots": ("/robots.txt", 200),
     "api:schema": ("/api/schema/", 200),
     "api:docs": ("/api/docs/", 200),
+}
+# Uploaded files (people's photos), served alike to every role; what is served and how:
+# tests/core/test_uploaded_files.py. (GET path, its status here, where no file exists.)
+FILE_ROUTES = {
+    "uploaded-file": ("/media-files/people/missing.png", 404),
 }
 API_ROUTES = {
     # name: (path, suffix path); writes per role: tests/api/test_permissions.py

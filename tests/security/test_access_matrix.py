@@ -35,7 +35,7 @@ from tests.factories import (
 )
 
 from .access import ADMIN_MODELS, FACTORIES, ROLES, client_for, may_view, rights
-from .routes import API_ROUTES, PUBLIC_ROUTES, all_routes, public_url
+from .routes import API_ROUTES, FILE_ROUTES, PUBLIC_ROUTES, all_routes, public_url
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def classify(route):
         return "admin model"
     if route.name in ADMIN_SITE_ROUTES or route.pattern in ADMIN_SITE_ROUTES:
         return "admin site"
-    if route.name in PUBLIC_ROUTES:
+    if route.name in PUBLIC_ROUTES or route.name in FILE_ROUTES:
         return "public"
     if route.name in API_ROUTES or route.pattern == API_NOT_FOUND:
         return "api"
@@ -100,7 +100,12 @@ def test_every_route_has_an_expectation():
     assert not unclassified, f"Routes with no access expectation: {unclassified}"
     assert set(REGISTERED) == set(ADMIN_MODELS), "A model admin is missing from access.py"
     names = {route.name for route in ROUTES}
-    stale = set(PUBLIC_ROUTES) | set(API_ROUTES) | {n for n in ADMIN_SITE_ROUTES if ":" in n}
+    stale = (
+        set(PUBLIC_ROUTES)
+        | set(FILE_ROUTES)
+        | set(API_ROUTES)
+        | {n for n in ADMIN_SITE_ROUTES if ":" in n}
+    )
     assert not stale - names, f"Expectations for routes that no longer exist: {stale - names}"
 
 
@@ -357,7 +362,7 @@ def test_public_routes_are_open_and_read_only(client, public_objects, role):
     """Every public page, feed, export, sitemap and API read answers every role alike (live
     objects); every one of them refuses writes (POST 405) and changes nothing."""
     m = Matrix(client_for(client, role), role, login_required=False)
-    for template, status in PUBLIC_ROUTES.values():
+    for template, status in [*PUBLIC_ROUTES.values(), *FILE_ROUTES.values()]:
         url = public_url(template, public_objects)
         m.check("get", url, status)
         m.check("post", url, 405)
