@@ -39,6 +39,8 @@ import importlib.metadata
 import operator
 import re
 import secrets
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -1101,19 +1103,18 @@ class Merger:
         return f"{target.fingerprint}@{self.run_id}{'+' if target.identified else ''}"
 
 
-def _authorships(target: Target) -> list[dict]:
-    """A new paper's authorships as written, for its revision."""
+def _authorships(target: Target) -> list[tuple]:
+    """A new paper's authorships as written, for its revision (``RunRevisions.created``)."""
     return [
-        {
-            "id": row.id,
-            "publication_id": target.pub.pk,
-            "position": position,
-            "name": row.name,
-            "person_id": row.person_id,
-            "is_equal_contribution": False,
-            "is_corresponding": row.is_corresponding,
-            "affiliations": row.affiliation_ids,
-        }
+        (
+            row.id,
+            position,
+            row.name,
+            row.person_id,
+            False,
+            row.is_corresponding,
+            row.affiliation_ids,
+        )
         for position, row in enumerate(target.authors, start=1)
     ]
 
@@ -1135,14 +1136,15 @@ def insert_authorships(rows, *, returning=False):
 
 
 def insert_rows(model, fields, rows, *, prepared=False, returning=False, batch_size=500):
-    """Multi-row INSERTs straight through the cursor; with ``returning``, the new rows'
-    ids in order.
+    """Multi-row INSERTs straight through the driver's cursor; with ``returning``, the
+    new rows' ids in order.
 
     ``bulk_create`` spends most of an import compiling SQL and adapting each value of
     each row; a new paper's values need no such work except dates and JSON, prepared
     here per field type. ``prepared`` rows hold only plain values (str, int, bool, None).
-    The ids come from ``RETURNING``, in the order of the rows, as ``bulk_create`` takes
-    them on SQLite and PostgreSQL.
+    Each statement's text is built once per row count, with the driver's placeholder
+    (see ``_driver_cursor``). The ids come from ``RETURNING``, in the order of the rows,
+    as ``bulk_create`` takes them on SQLite and PostgreSQL.
     """
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
@@ -1161,16 +1163,24 @@ def insert_rows(model, fields, rows, *, prepared=False, returning=False, batch_s
             adapters.append((index, _empty_ones_kept(adapt)))
         else:
             adapters.append((index, partial(model_field.get_db_prep_save, connection=connection)))
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    placeholder = "?" if connection.Database.paramstyle == "qmark" else "%s"
+    row_sql = "(" + ", ".join([placeholder] * len(fields)) + ")"
     per_statement = max(1, min(batch_size, 30000 // len(fields)))
     returning_sql = f" RETURNING {ops.quote_name(model._meta.pk.column)}" if returning else ""
+    statements: dict[int, str] = {}  # rows in the statement → its text
     chunk: list = []
     ids: list[int] = []
-    with connection.cursor() as cursor:
+    with _driver_cursor() as execute:
 
         def flush():
-            values = ", ".join([row_sql] * (len(chunk) // len(fields)))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{returning_sql}", chunk)
+            count = len(chunk) // len(fields)
+            sql = statements.get(count)
+            if sql is None:
+                values = ", ".join([row_sql] * count)
+                sql = statements[count] = (
+                    f"INSERT INTO {table} ({columns}) VALUES {values}{returning_sql}"
+                )
+            cursor = execute(sql, chunk)
             if returning:
                 ids.extend(row[0] for row in cursor.fetchall())
 
@@ -1189,6 +1199,32 @@ def insert_rows(model, fields, rows, *, prepared=False, returning=False, batch_s
         if chunk:
             flush()
     return ids
+
+
+@contextmanager
+def _driver_cursor():
+    """``execute(sql, params)`` on the database driver's own cursor (statements use its
+    placeholder: "?" for SQLite, "%s" for psycopg), with Django's error classes and,
+    when the connection logs queries (DEBUG, ``CaptureQueriesContext``), its log.
+
+    Django's SQLite cursor turns every "%s" of a statement into "?" with a regular
+    expression: for the 20,000 placeholders of each multi-row INSERT of a large import
+    that took more time than the statements it converted took to insert their rows."""
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+
+    def execute(sql, params):
+        start = time.monotonic()
+        with connection.wrap_database_errors:
+            cursor.execute(sql, params)
+        if connection.queries_logged:
+            connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
+        return cursor
+
+    try:
+        yield execute
+    finally:
+        cursor.close()
 
 
 def _last_one_kept(adapt):
