@@ -120,6 +120,7 @@ _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_DASHES = re.compile(r"[-\s]+")
 PRECISION_RANK = {"": 0, "year": 1, "month": 2, "day": 3}
 TITLE_YEARS_APART_FOR_VERSIONS = 2
+_UNKNOWN = object()
 
 
 def _fast_stable_id() -> str:
@@ -364,6 +365,7 @@ class Merger:
     def _load_people(self):
         self.people_by_id = {"orcid": {}, "semantic_scholar_id": {}, "openalex_id": {}}
         self.people_by_name: dict[str, int | None] = {}
+        self._person_by_spelling: dict[str, int | None] = {}  # author name → person
         self.person_names: dict[int, str] = {}
         for person in Person.objects.only(
             "pk", "name", "name_variants", "orcid", "semantic_scholar_id", "openalex_id"
@@ -479,13 +481,21 @@ class Merger:
                 value = getattr(author, name)
                 if value and value in self.people_by_id[name]:
                     return self.people_by_id[name][value]
-        person_id = self.people_by_name.get(name_key(author.name))
+        # The same few thousand names recur across a large file: each is looked up once.
+        name = author.name
+        person_id = self._person_by_spelling.get(name, _UNKNOWN)
+        if person_id is _UNKNOWN:
+            person_id = self._person_by_spelling[name] = self._person_named(name)
+        return person_id
+
+    def _person_named(self, name: str) -> int | None:
+        person_id = self.people_by_name.get(name_key(name))
         if person_id:
             return person_id
         if self.person is not None:
-            family = name_key(author.name).rpartition(" ")[2]
+            family = name_key(name).rpartition(" ")[2]
             if family in self.person_families and any(
-                names_compatible(author.name, spelling) for spelling in self.person_spellings
+                names_compatible(name, spelling) for spelling in self.person_spellings
             ):
                 return self.person.pk
         return None

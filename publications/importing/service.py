@@ -30,7 +30,6 @@ from ..models import Authorship, ImportRun, Publication
 from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
 from .merge import Merger, Outcome, world_state
-from .read_ahead import ReadAhead
 from .records import InputError, KnownRecord, Location, PaperRecord, RecordProblem
 from .revisions import RunRevisions
 from .text import clip
@@ -365,7 +364,7 @@ def import_papers(
             )
             for source, info in inspected:
                 reader = _CountingReader(source.open())
-                records = ReadAhead(_records(source, info, reader, merger.known_fingerprints))
+                records = _records(source, info, reader, merger.known_fingerprints)
                 batch: list[PaperRecord] = []
                 found = 0
                 try:
