@@ -1214,8 +1214,9 @@ def insert_rows(model, fields, rows, *, prepared=False, returning=False, batch_s
 @contextmanager
 def _driver_cursor():
     """``execute(sql, params)`` on the database driver's own cursor (statements use its
-    placeholder: "?" for SQLite, "%s" for psycopg), with Django's error classes and,
-    when the connection logs queries (DEBUG, ``CaptureQueriesContext``), its log.
+    placeholder: "?" for SQLite, "%s" for psycopg), through the connection's execute
+    wrappers, with Django's error classes and, when the connection logs queries (DEBUG,
+    ``CaptureQueriesContext``), its log.
 
     Django's SQLite cursor turns every "%s" of a statement into "?" with a regular
     expression: for the 20,000 placeholders of each multi-row INSERT of a large import
@@ -1223,10 +1224,16 @@ def _driver_cursor():
     connection.ensure_connection()
     cursor = connection.connection.cursor()
 
+    def run(sql, params, many, context):
+        return cursor.execute(sql, params)
+
     def execute(sql, params):
         start = time.monotonic()
+        runner = run
+        for wrapper in reversed(connection.execute_wrappers):
+            runner = partial(wrapper, runner)
         with connection.wrap_database_errors:
-            cursor.execute(sql, params)
+            runner(sql, params, False, {"connection": connection, "cursor": cursor})
         if connection.queries_logged:
             connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
         return cursor
