@@ -39,6 +39,8 @@ import importlib.metadata
 import operator
 import re
 import secrets
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -118,6 +120,7 @@ _SLUG_DROP = re.compile(r"[^\w\s-]")
 _SLUG_DASHES = re.compile(r"[-\s]+")
 PRECISION_RANK = {"": 0, "year": 1, "month": 2, "day": 3}
 TITLE_YEARS_APART_FOR_VERSIONS = 2
+_UNKNOWN = object()
 
 
 def _fast_stable_id() -> str:
@@ -362,6 +365,7 @@ class Merger:
     def _load_people(self):
         self.people_by_id = {"orcid": {}, "semantic_scholar_id": {}, "openalex_id": {}}
         self.people_by_name: dict[str, int | None] = {}
+        self._person_by_spelling: dict[str, int | None] = {}  # author name → person
         self.person_names: dict[int, str] = {}
         for person in Person.objects.only(
             "pk", "name", "name_variants", "orcid", "semantic_scholar_id", "openalex_id"
@@ -477,13 +481,21 @@ class Merger:
                 value = getattr(author, name)
                 if value and value in self.people_by_id[name]:
                     return self.people_by_id[name][value]
-        person_id = self.people_by_name.get(name_key(author.name))
+        # The same few thousand names recur across a large file: each is looked up once.
+        name = author.name
+        person_id = self._person_by_spelling.get(name, _UNKNOWN)
+        if person_id is _UNKNOWN:
+            person_id = self._person_by_spelling[name] = self._person_named(name)
+        return person_id
+
+    def _person_named(self, name: str) -> int | None:
+        person_id = self.people_by_name.get(name_key(name))
         if person_id:
             return person_id
         if self.person is not None:
-            family = name_key(author.name).rpartition(" ")[2]
+            family = name_key(name).rpartition(" ")[2]
             if family in self.person_families and any(
-                names_compatible(author.name, spelling) for spelling in self.person_spellings
+                names_compatible(name, spelling) for spelling in self.person_spellings
             ):
                 return self.person.pk
         return None
@@ -1101,19 +1113,18 @@ class Merger:
         return f"{target.fingerprint}@{self.run_id}{'+' if target.identified else ''}"
 
 
-def _authorships(target: Target) -> list[dict]:
-    """A new paper's authorships as written, for its revision."""
+def _authorships(target: Target) -> list[tuple]:
+    """A new paper's authorships as written, for its revision (``RunRevisions.created``)."""
     return [
-        {
-            "id": row.id,
-            "publication_id": target.pub.pk,
-            "position": position,
-            "name": row.name,
-            "person_id": row.person_id,
-            "is_equal_contribution": False,
-            "is_corresponding": row.is_corresponding,
-            "affiliations": row.affiliation_ids,
-        }
+        (
+            row.id,
+            position,
+            row.name,
+            row.person_id,
+            False,
+            row.is_corresponding,
+            row.affiliation_ids,
+        )
         for position, row in enumerate(target.authors, start=1)
     ]
 
@@ -1135,14 +1146,15 @@ def insert_authorships(rows, *, returning=False):
 
 
 def insert_rows(model, fields, rows, *, prepared=False, returning=False, batch_size=500):
-    """Multi-row INSERTs straight through the cursor; with ``returning``, the new rows'
-    ids in order.
+    """Multi-row INSERTs straight through the driver's cursor; with ``returning``, the
+    new rows' ids in order.
 
     ``bulk_create`` spends most of an import compiling SQL and adapting each value of
     each row; a new paper's values need no such work except dates and JSON, prepared
     here per field type. ``prepared`` rows hold only plain values (str, int, bool, None).
-    The ids come from ``RETURNING``, in the order of the rows, as ``bulk_create`` takes
-    them on SQLite and PostgreSQL.
+    Each statement's text is built once per row count, with the driver's placeholder
+    (see ``_driver_cursor``). The ids come from ``RETURNING``, in the order of the rows,
+    as ``bulk_create`` takes them on SQLite and PostgreSQL.
     """
     ops = connection.ops
     table = ops.quote_name(model._meta.db_table)
@@ -1161,16 +1173,24 @@ def insert_rows(model, fields, rows, *, prepared=False, returning=False, batch_s
             adapters.append((index, _empty_ones_kept(adapt)))
         else:
             adapters.append((index, partial(model_field.get_db_prep_save, connection=connection)))
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    placeholder = "?" if connection.Database.paramstyle == "qmark" else "%s"
+    row_sql = "(" + ", ".join([placeholder] * len(fields)) + ")"
     per_statement = max(1, min(batch_size, 30000 // len(fields)))
     returning_sql = f" RETURNING {ops.quote_name(model._meta.pk.column)}" if returning else ""
+    statements: dict[int, str] = {}  # rows in the statement → its text
     chunk: list = []
     ids: list[int] = []
-    with connection.cursor() as cursor:
+    with _driver_cursor() as execute:
 
         def flush():
-            values = ", ".join([row_sql] * (len(chunk) // len(fields)))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}{returning_sql}", chunk)
+            count = len(chunk) // len(fields)
+            sql = statements.get(count)
+            if sql is None:
+                values = ", ".join([row_sql] * count)
+                sql = statements[count] = (
+                    f"INSERT INTO {table} ({columns}) VALUES {values}{returning_sql}"
+                )
+            cursor = execute(sql, chunk)
             if returning:
                 ids.extend(row[0] for row in cursor.fetchall())
 
@@ -1189,6 +1209,39 @@ def insert_rows(model, fields, rows, *, prepared=False, returning=False, batch_s
         if chunk:
             flush()
     return ids
+
+
+@contextmanager
+def _driver_cursor():
+    """``execute(sql, params)`` on the database driver's own cursor (statements use its
+    placeholder: "?" for SQLite, "%s" for psycopg), through the connection's execute
+    wrappers, with Django's error classes and, when the connection logs queries (DEBUG,
+    ``CaptureQueriesContext``), its log.
+
+    Django's SQLite cursor turns every "%s" of a statement into "?" with a regular
+    expression: for the 20,000 placeholders of each multi-row INSERT of a large import
+    that took more time than the statements it converted took to insert their rows."""
+    connection.ensure_connection()
+    cursor = connection.connection.cursor()
+
+    def run(sql, params, many, context):
+        return cursor.execute(sql, params)
+
+    def execute(sql, params):
+        start = time.monotonic()
+        runner = run
+        for wrapper in reversed(connection.execute_wrappers):
+            runner = partial(wrapper, runner)
+        with connection.wrap_database_errors:
+            runner(sql, params, False, {"connection": connection, "cursor": cursor})
+        if connection.queries_logged:
+            connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - start:.3f}"})
+        return cursor
+
+    try:
+        yield execute
+    finally:
+        cursor.close()
 
 
 def _last_one_kept(adapt):

@@ -1,9 +1,11 @@
 """django-reversion revisions for what an import run created or changed, written in bulk.
 
 Every paper a run creates or changes gets a version in a revision attributed to the run
-and its user, with its authors (what the admin records). The versions are exactly what
+and its user, with its authors (what the admin records). The versions hold what
 ``reversion.add_to_revision`` would write (Django's JSON serializer over the fields
-reversion registers; a test compares the two), but written as multi-row INSERTs:
+reversion registers; tests compare the two: the same text for authorships, the same
+data for papers, whose text escapes non-ASCII characters), but written as multi-row
+INSERTs, their JSON put together field by field from the values:
 reversion's own path serializes one object at a time and runs a query per many-to-many
 field per object, which made a 10,000-paper import 15× slower.
 
@@ -16,7 +18,7 @@ changed again, is versioned at the end from the database.
 import datetime
 import operator
 from collections.abc import Iterable, Iterator, Sequence
-from json.encoder import encode_basestring
+from json.encoder import encode_basestring, encode_basestring_ascii
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
@@ -41,12 +43,53 @@ _VERSION_COLUMNS = (
     "serialized_data",
     "object_repr",
 )
-# The text Django's JSON serializer (which reversion uses) writes for one object:
-# DjangoJSONEncoder with non-ASCII kept and the default separators, in a list, and a
-# newline at the end.
-_ENCODE = DjangoJSONEncoder(ensure_ascii=False).encode
-# Values the serializer keeps as they are (is_protected_type, for the usual types).
-_KEPT = {str, int, bool, float, type(None), datetime.date, datetime.datetime, datetime.time}
+# Django's JSON serializer (which reversion uses) writes one object as DjangoJSONEncoder
+# does, with the default separators, in a list, and a newline at the end. Its text keeps
+# non-ASCII characters; ours escapes them (\u00fc), which reads back the same: escaping
+# is three times faster on the long values (abstracts, the raw BibTeX entry).
+_ENCODE = DjangoJSONEncoder().encode
+_DATETIME = DjangoJSONEncoder().default  # its text for a datetime (milliseconds, "Z")
+
+
+def _null(value) -> str:
+    return "null"
+
+
+def _date(value: datetime.date) -> str:
+    return f'"{value.isoformat()}"'
+
+
+def _datetime(value: datetime.datetime) -> str:
+    return f'"{_DATETIME(value)}"'
+
+
+# JSON text per type for the usual field values, which the serializer keeps as they
+# are (``is_protected_type``); exact types, so a bool is not taken for an int.
+_SCALARS = {
+    str: encode_basestring_ascii,
+    bool: _BOOLEAN.__getitem__,
+    int: int.__repr__,
+    type(None): _null,
+    datetime.date: _date,
+    datetime.datetime: _datetime,
+}
+
+
+def _scalar(value) -> str:
+    """The JSON text the serializer writes for a non-JSON field's value."""
+    encode = _SCALARS.get(type(value))
+    if encode is not None:
+        return encode(value)
+    # Other protected types (floats, times) stay as they are; anything else becomes its
+    # string (value_to_string), e.g. a TextChoices member its value.
+    return _ENCODE(value if is_protected_type(value) else str(value))
+
+
+def _json(value) -> str:
+    """The JSON text of a JSONField's value (kept as it is by the serializer)."""
+    if not value and type(value) in (list, dict):
+        return "[]" if type(value) is list else "{}"
+    return _ENCODE(value)
 
 
 class _Serializer:
@@ -59,11 +102,11 @@ class _Serializer:
         fields = [f for f in concrete.local_fields if f.serialize and f.name in names]
         self.names = [f.name for f in fields]
         self.attnames = [f.attname for f in fields]
-        # The serializer keeps JSON as it is, and protected types (None, numbers,
-        # dates); anything else becomes a string (a TextChoices member, say).
-        self.scalars = [f.name for f in fields if f.get_internal_type() != "JSONField"]
+        # One '"name": ' prefix and one encoder per field, in the serializer's order.
+        self.prefixes = [f"{encode_basestring(f.name)}: " for f in fields]
+        self.encoders = [_json if f.get_internal_type() == "JSONField" else _scalar for f in fields]
         self.many = [f.name for f in concrete.local_many_to_many if f.serialize and f.name in names]
-        self.label = model._meta.label_lower
+        self.head = f'[{{"model": {encode_basestring(model._meta.label_lower)}, "pk": '
         self.model_meta = concrete
         self.db = router.db_for_write(model)
         self.content_type_id = ContentType.objects.get_for_model(model).pk
@@ -72,36 +115,37 @@ class _Serializer:
 
     def row(self, revision_id: int, pk: int, values: Sequence, related: dict) -> tuple:
         """A ``Version`` row; ``related`` maps each many-to-many field name to ids."""
-        fields = dict(zip(self.names, values, strict=True))
-        for name in self.scalars:
-            value = fields[name]
-            if type(value) not in _KEPT and not is_protected_type(value):
-                fields[name] = str(value)
+        text = ", ".join(
+            [
+                prefix + encode(value)
+                for prefix, encode, value in zip(self.prefixes, self.encoders, values, strict=True)
+            ]
+        )
         for name in self.many:
-            fields[name] = related.get(name, [])
-        data = "[" + _ENCODE({"model": self.label, "pk": pk, "fields": fields}) + "]\n"
+            text += f", {encode_basestring(name)}: {_json(related.get(name, []))}"
+        data = f'{self.head}{pk}, "fields": {{{text}}}}}]\n'
         return self._version(revision_id, pk, data, self.object_repr(values))
 
     def _version(self, revision_id: int, pk: int, data: str, object_repr: str) -> tuple:
         return (revision_id, str(pk), self.content_type_id, self.db, self.format, data, object_repr)
 
-    def authorship_row(self, revision_id: int, authorship: dict) -> tuple:
-        """``row`` for an ``Authorship``, written out (it is most of a large import's
-        versions, and this is ten times faster; a test compares the two texts)."""
-        person = authorship["person_id"]
+    def authorship_row(self, revision_id: int, publication_id: int, authorship: tuple) -> tuple:
+        """``row`` for an ``Authorship`` of ``publication_id``, given as ``(id, position,
+        name, person_id, is_equal_contribution, is_corresponding, affiliation ids)``,
+        written out with the serializer's very text (it is most of a large import's
+        versions; a test compares the two texts)."""
+        pk, position, name, person, equal, corresponding, affiliations = authorship
         data = (
-            f'[{{"model": "publications.authorship", "pk": {authorship["id"]}, "fields": '
-            f'{{"publication": {authorship["publication_id"]}, '
-            f'"position": {authorship["position"]}, '
-            f'"name": {encode_basestring(authorship["name"])}, '
+            f'[{{"model": "publications.authorship", "pk": {pk}, "fields": '
+            f'{{"publication": {publication_id}, '
+            f'"position": {position}, '
+            f'"name": {encode_basestring(name)}, '
             f'"person": {"null" if person is None else person}, '
-            f'"is_equal_contribution": {_BOOLEAN[authorship["is_equal_contribution"]]}, '
-            f'"is_corresponding": {_BOOLEAN[authorship["is_corresponding"]]}, '
-            f'"affiliations": [{", ".join(map(str, sorted(authorship["affiliations"])))}]}}}}]\n'
+            f'"is_equal_contribution": {_BOOLEAN[equal]}, '
+            f'"is_corresponding": {_BOOLEAN[corresponding]}, '
+            f'"affiliations": [{", ".join(map(str, sorted(affiliations)))}]}}}}]\n'
         )
-        return self._version(
-            revision_id, authorship["id"], data, f"{authorship['position']}. {authorship['name']}"
-        )
+        return self._version(revision_id, pk, data, f"{position}. {name}")
 
     def rows_from_database(self, queryset, revision_id: int) -> Iterator[tuple]:
         """Version rows for every object of ``queryset``, as stored now."""
@@ -160,10 +204,10 @@ class RunRevisions:
             user=self.run.user, comment=self.comment, date_created=timezone.now()
         ).pk
 
-    def created(self, papers: list[tuple[object, list[dict]]]):
+    def created(self, papers: list[tuple[object, list[tuple]]]):
         """Versions for papers just inserted, from their values: each paper (any object
-        with the model's attributes, its pk set) with its authorships as dicts of
-        attribute values plus ``id`` and ``affiliations`` (organization ids)."""
+        with the model's attributes, its pk set) with its authorships as tuples (see
+        ``_Serializer.authorship_row``)."""
         if not papers:
             return
         revision_id = self._revision()
@@ -172,8 +216,8 @@ class RunRevisions:
         for pub, authorships in papers:
             rows.append(self.papers.row(revision_id, pub.pk, values(pub), {}))
             for authorship in authorships:
-                rows.append(self.authors.authorship_row(revision_id, authorship))
-            self.versioned[pub.pk] = (revision_id, [a["id"] for a in authorships])
+                rows.append(self.authors.authorship_row(revision_id, pub.pk, authorship))
+            self.versioned[pub.pk] = (revision_id, [a[0] for a in authorships])
         _insert(rows)
 
     def changed(self, pks: Iterable[int]):

@@ -230,3 +230,24 @@ def test_affiliations_become_organizations(run_import):
     assert org.is_published is False
     assert Authorship.objects.filter(affiliations=org).count() == 2
     assert not Person.objects.exists()
+
+
+def test_bulk_inserts_go_through_execute_wrappers_and_the_query_log(run_import, tmp_path):
+    """The import's multi-row INSERTs bypass Django's cursor (for speed), not what
+    watches the connection: execute wrappers and the query log still see them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    bib = write(tmp_path, "@article{a, title={Watched}, author={Perez, Ethan}, year=2024}\n")
+    with connection.execute_wrapper(watch), CaptureQueriesContext(connection) as queries:
+        assert run_import(bib).code == 0
+    for table in ("publications_publication", "publications_authorship", "reversion_version"):
+        insert = f'INSERT INTO "{table}"'
+        assert any(sql.startswith(insert) for sql in seen), table
+        assert any(query["sql"].startswith(insert) for query in queries.captured_queries), table
