@@ -14,19 +14,28 @@ answered:
   expression as that column (a test checks it, and that the plan uses the index).
   A paper's author names are matched as words too (``simple`` configuration, a GIN
   expression index, migration 0006).
-* On SQLite the same words are matched with case-insensitive containment, with
-  the same weights summed into a rank, so results are ranked the same way.
+* On SQLite it is full-text search too, with FTS5 (``showcase/migrations/
+  0008_sqlite_full_text_search.py``): an external-content FTS5 table per type over the
+  same fields, and one over author names, kept in step with the base tables by triggers
+  (so every write counts: ``save()``, ``bulk_create``, ``update()``, the importer's
+  INSERTs, deletes). The tokenizer stems English words (porter, like PostgreSQL's
+  ``english``) and folds accents. The visitor's terms become quoted FTS5 phrases
+  (``fts_query``: nothing typed is read as FTS5 syntax), the last word of each also
+  matching longer words it begins ("misalign" finds "misalignment"); ranking is
+  ``bm25()`` with the same weights per field. Where SQLite lacks FTS5 (checked once per
+  database), the words are matched with case-insensitive containment instead, the
+  weights summed into a rank: the same interface, linear in the data.
 
 The search page stays bounded as the site grows (``ranked_page``, ``match_counts``):
 per type it ranks and counts candidates, not every match. The candidates are the
 union of a few tiers, each the newest ``MATCH_CAP`` + 1 rows it finds: a match
 anywhere, a match in the title (PostgreSQL: the stored ``search_title`` column and its
-GIN index, migration 0006) and, for papers, an author's name. With up to ``MATCH_CAP``
-matches that is every match, and the ranking and counts are exact; beyond, counts read
-"1,000+", the best of the candidates are listed, and a title match still outranks
-abstracts that only mention the words. Rows and snippets are read for the page shown
-alone. ``search_queryset`` keeps the unbounded form (every match, ranked) for lists and
-exports that must hold every match.
+GIN index, migration 0006; SQLite: an FTS5 column filter) and, for papers, an author's
+name. With up to ``MATCH_CAP`` matches that is every match, and the ranking and counts
+are exact; beyond, counts read "1,000+", the best of the candidates are listed, and a
+title match still outranks abstracts that only mention the words. Rows and snippets are
+read for the page shown alone. ``search_queryset`` keeps the unbounded form (every match,
+ranked) for lists and exports that must hold every match.
 
 Snippets and highlighting are done here in Python for both databases: the text
 is escaped, and the only markup added is ``<mark>``.
@@ -88,9 +97,10 @@ PER_PAGE = 20
 PER_SECTION = 5  # results per type on the "All" tab
 SNIPPET_LENGTH = 260
 SNIPPET_SOURCE_CHARS = 20_000  # of each field, read for the snippet
-#: PostgreSQL's default rank weights for D, C, B, A; the SQLite fallback sums the same.
+#: PostgreSQL's default rank weights for D, C, B, A; SQLite's bm25() weighs its columns
+#: with the same, and the containment fallback sums them.
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2, "D": 0.1}
-#: Words the fallback ignores, like PostgreSQL's English configuration does.
+#: Words searched for by themselves are ignored, as PostgreSQL's English configuration does.
 STOPWORDS = frozenset(
     "a an and are as at be by for from has have in into is it its of on or that the "
     "their this to was were which with".split()
@@ -528,6 +538,8 @@ class _SQLite(_FullText):
         names were in the document; PostgreSQL adds a fixed bonus instead)."""
         table = _quoted(fts_table(self.kind.model))
         weights = ", ".join(str(WEIGHTS[weight]) for _name, weight in self.kind.fields)
+        # "+rowid": the candidates filter the one scan of the matches; a bare "rowid IN"
+        # would be handed to FTS5 as one lookup per id, each counting the words again.
         only = "AND +rowid IN {within}" if within is not None else ""
         rank = _Scores(
             f"SELECT rowid AS id, -bm25({table}, {weights}) AS score FROM {table} "
