@@ -519,6 +519,17 @@ class _SQLite(_FullText):
         excluded = _excluded(self.query)
         return found & ~self._document(" OR ".join(excluded)) if excluded else found
 
+    @staticmethod
+    def newest(queryset, condition):
+        """``_newest``, phrased so that SQLite starts from the matches whatever its
+        statistics: the rows ``queryset`` shows are checked one id at a time (``EXISTS``).
+        Filtering ``queryset`` itself lets a planner without ``ANALYZE`` statistics walk
+        the ``is_published`` index over every visible row instead (0.4 s against 22 ms
+        for a common word at 100,000 papers)."""
+        visible = Exists(queryset.filter(pk=OuterRef("pk")))
+        rows = queryset.model._base_manager.filter(condition, visible)
+        return rows.order_by("-pk").values("pk")[: MATCH_CAP + 1]
+
     def matched(self):
         if self.kind.related is None:
             return self._document(self.fts_query)
@@ -659,8 +670,9 @@ def _candidates(queryset, matcher):
     cap), so a paper *titled* with the words is not lost among thousands of abstracts
     that mention them."""
     model = queryset.model._base_manager
+    newest = getattr(matcher, "newest", _newest)
     first, *rest = [
-        model.filter(pk__in=_newest(queryset, condition)).order_by().values("pk")
+        model.filter(pk__in=newest(queryset, condition)).order_by().values("pk")
         for condition in matcher.tiers()
     ]
     return first.union(*rest) if rest else first
@@ -727,7 +739,9 @@ def ranked_page(queryset, kind, query, start, stop, *, with_count=False):
     candidates = _candidates(queryset, matcher)
     rank = matcher.rank(within=candidates)
     page = (
-        queryset.filter(pk__in=candidates)
+        # The candidates are rows of ``queryset`` already: filtering it again would only
+        # let SQLite walk every visible row (see ``_SQLite.newest``).
+        queryset.model._base_manager.filter(pk__in=candidates)
         .annotate(rank=rank)
         .order_by("-rank", "pk")
         .values("pk")[start:stop]
