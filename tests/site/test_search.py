@@ -3,6 +3,7 @@ same behaviour is expected from both, through the same module."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from media_items.models import MediaItem
@@ -10,7 +11,10 @@ from publications.models import Publication
 from showcase.search import (
     KINDS,
     MAX_QUERY_LENGTH,
+    Term,
     document,
+    fts_query,
+    fts_table,
     highlight,
     parse_query,
     ranked_page,
@@ -433,3 +437,240 @@ def test_papers_by_an_author_rank_with_papers_that_mention_the_name(client, db):
     response = client.get(URL, {"q": "Denison"})
     assert hits(response) == ["On reward models"]
     assert tab_labels(response)["Papers"] == "1"
+
+
+# -- full-text matching: what both databases do ----------------------------------------------
+def found_titles(q, kind="papers"):
+    return [row.title for row in search_queryset(KINDS[kind].model.objects.published(), kind, q)]
+
+
+def copy_paper_with_raw_sql(paper, **values):
+    """A new paper row written by plain SQL (as an importer or a restore may), copied
+    from ``paper`` with ``values`` changed."""
+    table = Publication._meta.db_table
+    columns = [f.column for f in Publication._meta.concrete_fields if not f.primary_key]
+    chosen = [("%s" if column in values else f'"{column}"') for column in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
+            f'SELECT {", ".join(chosen)} FROM "{table}" WHERE "id" = %s',
+            [*(values[column] for column in columns if column in values), paper.pk],
+        )
+
+
+def test_rows_written_by_plain_sql_are_found(db):
+    paper = PublicationFactory(title="Quiet title", abstract="Nothing here.")
+    copy_paper_with_raw_sql(
+        paper, title="Zymurgy by plain SQL", slug="raw-sql-paper", stable_id="rawsqlpaper"
+    )
+    assert found_titles("zymurgy") == ["Zymurgy by plain SQL"]
+
+
+def test_bulk_created_rows_are_found(db):
+    Publication.objects.bulk_create(
+        [
+            Publication(title=f"Zymurgy in bulk {n}", slug=f"bulk-{n}", is_published=True)
+            for n in range(3)
+        ]
+    )
+    assert sorted(found_titles("zymurgy")) == [f"Zymurgy in bulk {n}" for n in range(3)]
+
+
+def test_updates_move_rows_in_and_out_of_results(db):
+    paper = PublicationFactory(title="Brewing", abstract="Zymurgy, the study of fermentation.")
+    other = PublicationFactory(title="Unrelated", abstract="Nothing here.")
+    Publication.objects.filter(pk=paper.pk).update(abstract="Fermentation only.")
+    Publication.objects.filter(pk=other.pk).update(title="Zymurgy after all")
+    assert found_titles("zymurgy") == ["Zymurgy after all"]
+    other.refresh_from_db()
+    other.citation_count = 7  # a save that changes no searched text
+    other.save()
+    assert found_titles("zymurgy") == ["Zymurgy after all"]
+
+
+def test_deleted_rows_are_no_longer_found(db):
+    kept = PublicationFactory(title="Zymurgy kept", abstract="")
+    gone = PublicationFactory(title="Zymurgy gone", abstract="")
+    AuthorshipFactory(publication=gone, position=1, name="Quillon Xerxes")
+    gone.delete()
+    assert found_titles("zymurgy") == [kept.title]
+    assert found_titles("Xerxes") == []
+
+
+def test_words_are_matched_by_their_stems(db):
+    PublicationFactory(title="Training model organisms", abstract="")
+    assert found_titles("organism") == ["Training model organisms"]
+    assert found_titles("trained") == ["Training model organisms"]
+
+
+def test_phrases_match_words_in_that_order(db):
+    PublicationFactory(title="Sleeper agents in language models", abstract="")
+    PublicationFactory(title="Models of language", abstract="")
+    assert found_titles('"language models"') == ["Sleeper agents in language models"]
+    assert sorted(found_titles("language models")) == [
+        "Models of language",
+        "Sleeper agents in language models",
+    ]
+
+
+def test_excluded_phrases_leave_results_out(db):
+    PublicationFactory(title="Reward hacking in practice", abstract="")
+    PublicationFactory(title="Reward models", abstract="Not about hacking rewards.")
+    assert found_titles('reward -"reward hacking"') == ["Reward models"]
+    assert found_titles("reward -the") == found_titles("reward")  # an excluded stopword
+
+
+def test_media_rank_title_then_description_then_transcript(db):
+    MediaItemFactory(title="Episode one", description="", cached_content="zymurgy " * 3)
+    MediaItemFactory(title="Episode two", description="On zymurgy.", cached_content="")
+    MediaItemFactory(title="Zymurgy explained", description="", cached_content="")
+    assert found_titles("zymurgy", "media") == [
+        "Zymurgy explained",
+        "Episode two",
+        "Episode one",
+    ]
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        '""',
+        '"zymurgy',
+        'zymurgy"',
+        'zy"murgy',
+        "NEAR(zymurgy brewing)",
+        "NEAR/2",
+        "zymurgy*",
+        "*",
+        "* zymurgy",
+        "^zymurgy",
+        "title:zymurgy",
+        "abstract : zymurgy",
+        "{title}: zymurgy",
+        "(zymurgy",
+        "zymurgy)",
+        "()",
+        "AND",
+        "OR zymurgy",
+        "zymurgy NOT",
+        "NOT zymurgy",
+        "zymurgy AND OR NOT brewing",
+        "-zymurgy zymurgy",
+        "- -- ---",
+        "zymürgy",
+        "Ζυμουργία 酿酒 🍺",
+        "'; DROP TABLE publications_publication; --",
+        "\\",
+        "—",
+        "z" * 1000,
+        ("zymurgy " * 200).strip(),
+    ],
+)
+def test_hostile_queries_never_fail(client, db, q):
+    PublicationFactory(title="Zymurgy and brewing", abstract="")
+    for kind in ["all", *KINDS]:
+        assert client.get(URL, {"q": q, "type": kind}).status_code == 200
+    for kind in KINDS:
+        list(search_queryset(KINDS[kind].model.objects.all(), kind, q))
+    assert Publication.objects.count() == 1
+
+
+# -- SQLite: FTS5 indexes ------------------------------------------------------------------------
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="FTS5 indexes are SQLite's (migration 0008)"
+)
+
+
+@sqlite_only
+def test_sqlite_folds_accents_both_ways(db):
+    PublicationFactory(title="Café culture and naïve models", abstract="")
+    PublicationFactory(title="A cafe", abstract="")
+    assert sorted(found_titles("naive")) == ["Café culture and naïve models"]
+    assert sorted(found_titles("café")) == ["A cafe", "Café culture and naïve models"]
+
+
+@sqlite_only
+def test_sqlite_the_last_word_also_finds_longer_words_it_begins(db):
+    PublicationFactory(title="Deceptive misalignment", abstract="")
+    PublicationFactory(title="Sycophancy", abstract="")
+    paper = PublicationFactory(title="Quiet", abstract="")
+    AuthorshipFactory(publication=paper, position=1, name="Carson Denison")
+    assert found_titles("misalign") == ["Deceptive misalignment"]
+    assert found_titles("syco") == ["Sycophancy"]
+    assert found_titles("Denis") == ["Quiet"]
+    assert found_titles("sy") == []  # two letters: only the word itself
+
+
+@sqlite_only
+def test_sqlite_excluded_words_hold_for_papers_found_by_author(db):
+    paper = PublicationFactory(title="On reward models", abstract="")
+    AuthorshipFactory(publication=paper, position=1, name="Ada Denison")
+    assert found_titles("Denison") == ["On reward models"]
+    assert found_titles("Denison -reward") == []
+
+
+@sqlite_only
+def test_sqlite_overlong_terms_that_bypass_parsing_never_fail(db):
+    """A ``ParsedQuery`` built directly (not through ``parse_query``) with a 1,000-character
+    term and quotes in it still gives a valid query."""
+    PublicationFactory(title="Zymurgy", abstract="")
+    query = parse_query("zymurgy")
+    query.terms.append(Term('"' + "x" * 1000 + '" NEAR "y"'))
+    assert list(search_queryset(Publication.objects.all(), "papers", query)) == []
+    query.terms[-1] = Term("zym")
+    assert [p.title for p in search_queryset(Publication.objects.all(), "papers", query)] == [
+        "Zymurgy"
+    ]
+
+
+@sqlite_only
+def test_sqlite_fts_queries_are_quoted_phrases():
+    assert fts_query(parse_query('misalign "model organisms" -toy')) == (
+        '("misalign" * AND "model organisms" *) NOT ("toy")'
+    )
+    assert fts_query(parse_query("ai sy"), columns=("title",)) == '{title} : ("ai" AND "sy")'
+    assert fts_query(parse_query('zy"murgy NEAR')) == '"zy""murgy" * AND "NEAR" *'
+    assert fts_query(parse_query("— ***")) == '""'  # no word: matches nothing
+
+
+@sqlite_only
+def test_sqlite_fts_tables_index_each_kind_and_have_their_triggers(db):
+    with connection.cursor() as cursor:
+        for kind in KINDS.values():
+            cursor.execute(f'PRAGMA table_info("{fts_table(kind.model)}")')
+            assert [row[1] for row in cursor.fetchall()] == [name for name, _ in kind.fields]
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        triggers = {row[0] for row in cursor.fetchall()}
+    models = [*(kind.model for kind in KINDS.values()), KINDS["papers"].related.model]
+    for model in models:
+        for event in ("insert", "update", "delete"):
+            assert f"{fts_table(model)}_{event}" in triggers
+
+
+@sqlite_only
+def test_sqlite_search_uses_the_fts_index(db):
+    for queryset in (
+        search_queryset(Publication.objects.all(), "papers", "alignment"),
+        ranked_page(Publication.objects.all(), "papers", "Denison", 0, 20),
+    ):
+        sql, params = queryset.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+        assert "SCAN publications_publication_fts VIRTUAL TABLE" in plan, plan
+        assert "SCAN publications_publication " not in plan + " ", plan  # no table scan
+    assert "SCAN publications_authorship_fts VIRTUAL TABLE" in plan, plan
+
+
+@sqlite_only
+def test_sqlite_without_fts5_falls_back_to_containment(client, corpus, monkeypatch):
+    monkeypatch.setattr("showcase.search.fts5_ready", lambda connection: False)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"q": "deceptive alignment", "type": "papers"})
+    assert hits(response) == ["Deceptive alignment in language models", "A survey of training"]
+    assert not any("_fts" in q["sql"] for q in queries.captured_queries)
+    assert found_titles("alignmen") == [
+        "Deceptive alignment in language models",
+        "A survey of training",
+    ]
