@@ -149,6 +149,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "research-profiles",
+            # Pages, and per content generation the rows of paper lists (a profile of 300
+            # papers keeps 300): Django's default of 300 entries would evict them in turn.
+            # The least recently used third goes when full; rows are a few KB each.
+            "OPTIONS": {"MAX_ENTRIES": int(env("DJANGO_LOCMEM_CACHE_ENTRIES", "5000"))},
         }
     }
 # The page cache's content generation must be shared by every app-server process: a

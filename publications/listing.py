@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 
 from core.listing import Grouping
 from core.page_cache import cached_for_content
-from core.views import can_preview, visible_to
+from core.views import sees_drafts, visible_to
 from profiles.models import Person
 
 from .arxiv_taxonomy import category_name, short_code
@@ -62,7 +62,7 @@ def paper_facets(papers, user, *, scope):
     they are kept until content changes (``cached_for_content``), so an uncached page
     of any filter state does not count the whole list again.
     """
-    if any(can_preview(user, model) for model in (Publication, Person, Topic)):
+    if sees_drafts(user):
         return _paper_facets(papers, user)
     return cached_for_content(f"paper-facets:{scope}", lambda: _paper_facets(papers, user))
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -27,17 +27,35 @@ class Topic(PublicModel):
         return reverse("topics:detail", kwargs={"slug": self.slug})
 
 
-class PublicationQuerySet(PublicQuerySet):
-    def _authorships(self):
-        return Prefetch(
-            "authorships",
-            queryset=Authorship.objects.select_related("person").prefetch_related("affiliations"),
-        )
+def listing_lookups():
+    """What a paper row shows besides the paper: its authors in order with their people
+    and affiliations, and its institutions (three queries, whatever the number of rows)."""
+    return (
+        Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+        "authorships__affiliations",
+        "organizations",
+    )
 
+
+def prefetch_for_listing(papers):
+    """Load onto already-fetched ``papers`` what ``for_listing()`` would have prefetched,
+    skipping what is loaded already: for pages that render most rows from a cache and
+    fetch the relations of the others only."""
+    prefetch_related_objects(list(papers), *listing_lookups())
+
+
+class PublicationQuerySet(PublicQuerySet):
     def for_listing(self):
         """Paper lists: authors (with people and affiliations) and institutions prefetched,
         a fixed number of queries whatever the number of rows."""
-        return self.prefetch_related(self._authorships(), "organizations")
+        return self.prefetch_related(*listing_lookups())
+
+    def for_rows(self):
+        """Papers for the ``paper_rows`` template tag: their own columns, without the raw
+        import record. The tag prefetches the relations of the rows it has to render
+        (``prefetch_for_listing``) and keeps every row per content generation, so a page
+        whose rows are all kept runs no prefetch at all."""
+        return self.defer("source_record")
 
     def for_detail(self):
         """The paper page: everything the list needs, plus topics."""

@@ -20,7 +20,7 @@ class PublicationListView(FilteredListView):
     extra_filters = {"q": "Matching"}
 
     def get_queryset(self):
-        return visible_to(Publication.objects.for_listing(), self.request.user)
+        return visible_to(Publication.objects.for_rows(), self.request.user)
 
     def narrow(self, queryset):
         words = self.request.GET.get("q", "").strip()

@@ -104,7 +104,7 @@ def home_page(user, *, papers=8, media=6, people=12):
     return {
         "featured_people": featured,
         "newest_publications": list(
-            visible_to(Publication.objects.for_listing(), user).order_by(
+            visible_to(Publication.objects.for_rows(), user).order_by(
                 F("published_on").desc(nulls_last=True), "title"
             )[:papers]
         ),
@@ -385,7 +385,7 @@ def publication_page(publication, user):
 
 def topic_page(topic, user):
     papers = list(
-        visible_to(Publication.objects.for_listing(), user)
+        visible_to(Publication.objects.for_rows(), user)
         .filter(topics=topic)
         .order_by(F("published_on").desc(nulls_last=True), "title")
     )
@@ -415,7 +415,7 @@ def organization_page(organization, user):
         .order_by("-is_current", "person__name")
     )
     papers = list(
-        visible_to(Publication.objects.for_listing(), user)
+        visible_to(Publication.objects.for_rows(), user)
         .filter(Q(organizations=organization) | Q(authorships__affiliations=organization))
         .distinct()
         .order_by(F("published_on").desc(nulls_last=True), "title", "pk")[:100]

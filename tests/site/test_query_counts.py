@@ -171,8 +171,8 @@ def build_more():
 # With the content data cache on (as in production), a paper list's facets are counted
 # once per content generation: every later page of any filter state skips those queries.
 WARM = {
-    "papers": (reverse("publications:list"), 5),
-    "papers filtered": (reverse("publications:list") + "?kind=preprint&sort=cited", 5),
+    "papers": (reverse("publications:list"), 2),
+    "papers filtered": (reverse("publications:list") + "?kind=preprint&sort=cited", 2),
     "profile": (reverse("profiles:detail", kwargs={"slug": "main"}), 11),
 }
 
