@@ -27,6 +27,27 @@ class Topic(PublicModel):
         return reverse("topics:detail", kwargs={"slug": self.slug})
 
 
+#: Columns no page shows (the raw record an import read).
+ROW_UNUSED_FIELDS = ("source_record",)
+#: Columns of ``summaries()``: a paper's link, title, venue, date, kind, visibility and
+#: citation figures (what a profile's timeline, groups and metrics read).
+SUMMARY_FIELDS = (
+    "slug",
+    "title",
+    "venue",
+    "kind",
+    "published_on",
+    "date_precision",
+    "is_published",
+    "publish_at",
+    "unpublish_at",
+    "citation_count",
+    "citation_count_as_of",
+    "citation_source",
+    "citations_by_year",
+)
+
+
 def listing_lookups():
     """What a paper row shows besides the paper: its authors in order with their people
     and affiliations, and its institutions (three queries, whatever the number of rows)."""
@@ -35,6 +56,16 @@ def listing_lookups():
         "authorships__affiliations",
         "organizations",
     )
+
+
+def rows_to_render(papers):
+    """``papers`` with every column a paper row shows: as they are, or reloaded in one
+    query when some were loaded as ``summaries()``."""
+    papers = list(papers)
+    if not any(set(paper.get_deferred_fields()) - set(ROW_UNUSED_FIELDS) for paper in papers):
+        return papers
+    full = Publication.objects.for_rows().in_bulk([paper.pk for paper in papers])
+    return [full.get(paper.pk, paper) for paper in papers]
 
 
 def prefetch_for_listing(papers):
@@ -55,7 +86,13 @@ class PublicationQuerySet(PublicQuerySet):
         import record. The tag prefetches the relations of the rows it has to render
         (``prefetch_for_listing``) and keeps every row per content generation, so a page
         whose rows are all kept runs no prefetch at all."""
-        return self.defer("source_record")
+        return self.defer(*ROW_UNUSED_FIELDS)
+
+    def summaries(self):
+        """Papers with only the columns a page reads from each besides its row: what
+        links, dates, groups and counts it (``SUMMARY_FIELDS``, about half the cost of a
+        full row to load). ``paper_rows`` reloads in full the rows it has to render."""
+        return self.only(*SUMMARY_FIELDS)
 
     def for_detail(self):
         """The paper page: everything the list needs, plus topics."""

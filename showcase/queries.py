@@ -14,12 +14,13 @@ from django.db.models.functions import Coalesce
 
 from core.listing import count_each
 from core.models import published_q
-from core.views import can_preview, visible_to
+from core.page_cache import cached_for_content
+from core.views import can_preview, sees_drafts, visible_to
 from media_items.models import Appearance, MediaItem
 from profiles.charts import bar_chart
 from profiles.metrics import compute_metrics
 from profiles.models import Person, ProfileLink
-from publications.models import Authorship, Publication, Topic
+from publications.models import Authorship, Publication, Topic, prefetch_for_listing
 
 from .models import SelectedWork
 
@@ -176,11 +177,13 @@ class ActivityPage:
 
 
 def person_papers(person, user):
-    """``person``'s visible papers, newest first, with everything a paper row shows."""
+    """``person``'s visible papers, newest first: their own columns only (``for_rows``);
+    ``profile_sections`` and the ``paper_rows`` tag prefetch what they need."""
+    # IN (their papers) rather than a join and DISTINCT over every column.
+    authored = Authorship.objects.filter(person=person).values("publication")
     return (
-        visible_to(Publication.objects.for_listing(), user)
-        .filter(authorships__person=person)
-        .distinct()
+        visible_to(Publication.objects.for_rows(), user)
+        .filter(pk__in=authored)
         .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
     )
 
@@ -288,8 +291,9 @@ def selected_work(person, user):
     return entries
 
 
-def profile_header(person, user):
-    """What the profile's header and sidebar show about ``person`` themself."""
+def profile_header(person):
+    """What the profile's header and sidebar show about ``person`` themself, from what
+    ``Person.objects.for_detail()`` prefetched (no query)."""
     affiliations = list(person.affiliations.all())
     links = list(person.links.all())
     return {
@@ -298,8 +302,39 @@ def profile_header(person, user):
         "profile_links": profile_links(person, links),
         "highlighted_links": [link for link in links if link.is_highlighted],
         "reported_snapshots": reported_snapshots(person.reported_metrics.all()),
-        "selected_work": selected_work(person, user),
     }
+
+
+def profile_sections(person, user):
+    """``(papers, sections)``: ``person``'s visible papers, newest first, and what the
+    profile shows that no query parameter changes (metrics and charts, selected work,
+    media appearances).
+
+    For a viewer who sees only what visitors see, the sections are kept per content
+    generation (``cached_for_content``): a later request reads them without a query and
+    loads the papers as ``summaries()`` (their rows are kept too, ``paper_rows``).
+    Otherwise, and on a miss, the papers are loaded in full with what their rows show
+    (the metrics count their authors), and selected work and appearances are read.
+    """
+    loaded = None
+
+    def compute():
+        nonlocal loaded
+        loaded = list(person_papers(person, user))
+        prefetch_for_listing(loaded)
+        return {
+            **profile_metrics(person, loaded),
+            "selected_work": selected_work(person, user),
+            "appearances": list(person_appearances(person, user)),
+        }
+
+    if sees_drafts(user):
+        sections = compute()
+    else:
+        sections = cached_for_content(f"profile:{person.pk}", compute)
+    if loaded is None:
+        loaded = list(person_papers(person, user).summaries())
+    return loaded, sections
 
 
 def profile_metrics(person, papers):

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from core.page_cache import cached_each_for_content
 from core.views import sees_drafts
 
-from ..models import prefetch_for_listing
+from ..models import prefetch_for_listing, rows_to_render
 
 register = template.Library()
 
@@ -249,8 +249,9 @@ def paper_rows(context, papers, heading_level=3, show_kind=False, highlight_pers
     """``papers`` as the ``<li>`` rows of a paper list (``includes/publication_row.html``).
 
     Returns ``RenderedRows``: print it for every row in order, or keep it (``as rows``)
-    and print one row with ``rows|row:paper``. ``papers`` need no prefetches: the rows
-    that must be rendered get theirs in one go (``prefetch_for_listing``).
+    and print one row with ``rows|row:paper``. ``papers`` need no prefetches, and may be
+    ``summaries()``: the rows that must be rendered are completed in one go
+    (``rows_to_render``, ``prefetch_for_listing``).
 
     For a viewer who sees only what visitors see, each row is kept per content generation
     (``cached_each_for_content``, one ``get_many`` for all rows), keyed by everything it
@@ -270,11 +271,15 @@ def paper_rows(context, papers, heading_level=3, show_kind=False, highlight_pers
     }
 
     def render(pks):
-        prefetch_for_listing(papers[pk] for pk in pks)
+        rendering = rows_to_render(papers[pk] for pk in pks)
+        prefetch_for_listing(rendering)
         template = context.template.engine.get_template(ROW_TEMPLATE)
         # An isolated context, as {% include ... only %}: a kept row cannot pick up
         # anything of the page it was first rendered on.
-        return {pk: template.render(context.new({**values, "paper": papers[pk]})) for pk in pks}
+        return {
+            paper.pk: template.render(context.new({**values, "paper": paper}))
+            for paper in rendering
+        }
 
     if request is None or sees_drafts(getattr(request, "user", None)):
         return RenderedRows(render(list(papers)))

@@ -173,7 +173,7 @@ def build_more():
 WARM = {
     "papers": (reverse("publications:list"), 2),
     "papers filtered": (reverse("publications:list") + "?kind=preprint&sort=cited", 2),
-    "profile": (reverse("profiles:detail", kwargs={"slug": "main"}), 11),
+    "profile": (reverse("profiles:detail", kwargs={"slug": "main"}), 6),
 }
 
 
