@@ -82,6 +82,7 @@ class PersonDetailView(PublicDetailView):
             visible_to(Publication.objects.all(), user).filter(authorships__person=person),
             user,
             scope=f"person:{person.pk}",
+            authors=False,  # the profile's filters have no author menu
         )
         context["publications"] = publications
         context["publication_groups"] = state.groups(publications)

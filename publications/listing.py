@@ -53,9 +53,10 @@ class Option:
     title: str = ""  # a longer name, for a tooltip
 
 
-def paper_facets(papers, user, *, scope):
+def paper_facets(papers, user, *, scope, authors=True):
     """The options each facet offers, with how many of ``papers`` (the visible,
-    unfiltered rows of the list) each would show. Three queries.
+    unfiltered rows of the list) each would show. Three queries; two without the
+    author facet (``authors=False``: a profile lists one person's papers).
 
     The options do not depend on the filters applied, only on the list (``scope``:
     "all", "person:<pk>", "topic:<pk>") and on what the viewer may see; for visitors
@@ -63,11 +64,14 @@ def paper_facets(papers, user, *, scope):
     of any filter state does not count the whole list again.
     """
     if sees_drafts(user):
-        return _paper_facets(papers, user)
-    return cached_for_content(f"paper-facets:{scope}", lambda: _paper_facets(papers, user))
+        return _paper_facets(papers, user, authors=authors)
+    return cached_for_content(
+        f"paper-facets:{scope}:{int(authors)}",
+        lambda: _paper_facets(papers, user, authors=authors),
+    )
 
 
-def _paper_facets(papers, user):
+def _paper_facets(papers, user, *, authors):
     papers = papers.order_by()
     year = ExtractYear("published_on")
     kinds, categories, venues = Counter(), Counter(), Counter()
@@ -87,10 +91,12 @@ def _paper_facets(papers, user):
             last_year = max(last_year or row["last"], row["last"])
     kind_names = dict(Publication.Kind.choices)
     in_list = Q(authorships__publication__in=papers.values("pk"))
+    people = visible_to(Person.objects.all(), user) if authors else Person.objects.none()
     authors = [
         Option(person.slug, person.name, person.n)
-        for person in visible_to(Person.objects.all(), user)
-        .annotate(n=Count("authorships__publication", filter=in_list, distinct=True))
+        for person in people.annotate(
+            n=Count("authorships__publication", filter=in_list, distinct=True)
+        )
         .filter(n__gt=0)
         .order_by("name")
     ]

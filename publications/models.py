@@ -209,6 +209,9 @@ class Publication(PublicModel):
         ordering = ["-published_on", "title"]
         indexes = [
             models.Index(fields=["is_published", "-published_on"], name="pub_published_date"),
+            # Every visible-paper count (lists, facets, home) reads only this index: the
+            # publishing window is checked without reading the (large) rows.
+            models.Index(fields=["is_published", "publish_at", "unpublish_at"], name="pub_visible"),
             models.Index(fields=["arxiv_primary_category"], name="pub_primary_category"),
             models.Index(fields=["kind"], name="pub_kind"),
             models.Index(fields=["-citation_count"], name="pub_citation_count"),
