@@ -75,6 +75,11 @@ def prefetch_for_listing(papers):
     prefetch_related_objects(list(papers), *listing_lookups())
 
 
+#: The publishing window's columns, last in the sort indexes: a page is filtered from
+#: the index alone.
+WINDOW = ("publish_at", "unpublish_at")
+
+
 class PublicationQuerySet(PublicQuerySet):
     def for_listing(self):
         """Paper lists: authors (with people and affiliations) and institutions prefetched,
@@ -208,7 +213,20 @@ class Publication(PublicModel):
     class Meta:
         ordering = ["-published_on", "title"]
         indexes = [
-            models.Index(fields=["is_published", "-published_on"], name="pub_published_date"),
+            # One index per sort of the paper list (publications.filters.SORTS), in its
+            # exact order after the published flag, ending with the publishing window:
+            # a page at any depth is read off the index, never sorted. On PostgreSQL
+            # migration 0006 rebuilds the first two with DESC NULLS LAST, the order the
+            # sorts ask for (SQLite puts NULLs last in DESC anyway, and rejects the words).
+            models.Index(
+                fields=["is_published", "-published_on", "title", "id", *WINDOW],
+                name="pub_newest",
+            ),
+            models.Index(
+                fields=["is_published", "-citation_count", "-published_on", "id", *WINDOW],
+                name="pub_most_cited",
+            ),
+            models.Index(fields=["is_published", "title", "id", *WINDOW], name="pub_by_title"),
             # Every visible-paper count (lists, facets, home) reads only this index: the
             # publishing window is checked without reading the (large) rows.
             models.Index(fields=["is_published", "publish_at", "unpublish_at"], name="pub_visible"),
