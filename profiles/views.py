@@ -13,6 +13,7 @@ from showcase.queries import (
     person_papers,
     profile_header,
     profile_sections,
+    with_people_counts,
 )
 
 from .filters import PersonFilter
@@ -28,6 +29,11 @@ class PersonListView(FilteredListView):
 
     def get_queryset(self):
         return people_list_queryset(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        with_people_counts(context["object_list"], self.request.user)
+        return context
 
 
 class PersonDetailView(PublicDetailView):

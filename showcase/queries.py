@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from core.listing import count_each
 from core.models import published_q
-from core.page_cache import cached_for_content
+from core.page_cache import cached_each_for_content, cached_for_content
 from core.views import can_preview, sees_drafts, visible_to
 from media_items.models import Appearance, MediaItem
 from profiles.charts import bar_chart
@@ -92,6 +92,42 @@ def related_count(rows, outer, counted):
     )
 
 
+def with_counts(rows, user, *, name, counts):
+    """``rows`` (loaded objects of one model, as a list), each given the attributes of
+    ``counts`` ({attribute: expression}, as for ``annotate``), counted in one query for
+    them all, not in the query that lists them: correlated counts over every paper are
+    the costliest part of a list of people or topics.
+
+    For a viewer who sees only what visitors see, each row's figures are kept per content
+    generation (``cached_each_for_content``, under ``name``), so a later page listing the
+    same rows counts nothing; for others they are counted every time."""
+    rows = list(rows)
+    model = type(rows[0]) if rows else None
+
+    def count(pks):
+        found = model._base_manager.filter(pk__in=pks).annotate(**counts).values("pk", *counts)
+        return {row.pop("pk"): row for row in found}
+
+    pks = [row.pk for row in rows]
+    if not rows:
+        figures = {}
+    elif sees_drafts(user):
+        figures = count(pks)
+    else:
+        names = {f"{name}:{pk}": pk for pk in pks}
+        kept = cached_each_for_content(
+            names,
+            lambda missing: {
+                f"{name}:{pk}": n for pk, n in count([names[m] for m in missing]).items()
+            },
+        )
+        figures = {pk: kept[key] for key, pk in names.items()}
+    for row in rows:
+        for attribute, value in figures.get(row.pk, dict.fromkeys(counts, 0)).items():
+            setattr(row, attribute, value)
+    return rows
+
+
 # -- home ------------------------------------------------------------------------------------
 def home_page(user, *, papers=8, media=6, people=12):
     all_people = people_list_queryset(user)
@@ -103,7 +139,7 @@ def home_page(user, *, papers=8, media=6, people=12):
         media=visible_to(MediaItem.objects.all(), user),
     )
     return {
-        "featured_people": featured,
+        "featured_people": with_people_counts(featured, user),
         "newest_publications": list(
             visible_to(Publication.objects.for_rows(), user).order_by(
                 F("published_on").desc(nulls_last=True), "title"
@@ -114,29 +150,32 @@ def home_page(user, *, papers=8, media=6, people=12):
                 F("published_on").desc(nulls_last=True), "title"
             )[:media]
         ),
-        "topics": list(topics_with_counts(user)[:12]),
+        "topics": with_topic_counts(visible_to(Topic.objects.order_by("name"), user)[:12], user),
         "totals": totals,
     }
 
 
 def people_list_queryset(user):
-    """People for lists, each with their visible paper and appearance counts."""
-    return (
-        visible_to(Person.objects.for_listing(), user)
-        .annotate(
-            paper_count=related_count(
-                visible_through(Authorship.objects.all(), "publication__", user),
-                "person",
-                "publication",
-            ),
-            appearance_count=related_count(
-                visible_through(Appearance.objects.all(), "media_item__", user),
-                "person",
-                "media_item",
-            ),
-        )
-        .order_by("-is_featured", "name")
-    )
+    """People for lists, featured first; ``with_people_counts`` adds their figures."""
+    return visible_to(Person.objects.for_listing(), user).order_by("-is_featured", "name")
+
+
+def with_people_counts(people, user):
+    """``people``, each with how many visible papers and appearances they have
+    (``paper_count``, ``appearance_count``)."""
+    counts = {
+        "paper_count": related_count(
+            visible_through(Authorship.objects.all(), "publication__", user),
+            "person",
+            "publication",
+        ),
+        "appearance_count": related_count(
+            visible_through(Appearance.objects.all(), "media_item__", user),
+            "person",
+            "media_item",
+        ),
+    }
+    return with_counts(people, user, name="person-counts", counts=counts)
 
 
 # -- profile ---------------------------------------------------------------------------------
@@ -462,23 +501,22 @@ def organization_page(organization, user):
     }
 
 
-def topics_with_counts(user):
-    return (
-        visible_to(Topic.objects.all(), user)
-        .annotate(
-            paper_count=related_count(
-                visible_through(Publication.topics.through.objects.all(), "publication__", user),
-                "topic",
-                "publication",
-            ),
-            media_count=related_count(
-                visible_through(MediaItem.topics.through.objects.all(), "mediaitem__", user),
-                "topic",
-                "mediaitem",
-            ),
-        )
-        .order_by("name")
-    )
+def with_topic_counts(topics, user):
+    """``topics``, each with how many visible papers and media items it has
+    (``paper_count``, ``media_count``)."""
+    counts = {
+        "paper_count": related_count(
+            visible_through(Publication.topics.through.objects.all(), "publication__", user),
+            "topic",
+            "publication",
+        ),
+        "media_count": related_count(
+            visible_through(MediaItem.topics.through.objects.all(), "mediaitem__", user),
+            "topic",
+            "mediaitem",
+        ),
+    }
+    return with_counts(topics, user, name="topic-counts", counts=counts)
 
 
 def outlet_page(outlet, user):
