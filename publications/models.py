@@ -68,6 +68,14 @@ def rows_to_render(papers):
     return [full.get(paper.pk, paper) for paper in papers]
 
 
+def summary_of(paper):
+    """``paper`` as ``summaries()`` would have loaded it: the other columns deferred, no
+    relations (small to keep in a cache)."""
+    names = {"id", *SUMMARY_FIELDS}
+    fields = [f.attname for f in Publication._meta.concrete_fields if f.attname in names]
+    return Publication.from_db(paper._state.db, fields, [getattr(paper, field) for field in fields])
+
+
 def prefetch_for_listing(papers):
     """Load onto already-fetched ``papers`` what ``for_listing()`` would have prefetched,
     skipping what is loaded already: for pages that render most rows from a cache and

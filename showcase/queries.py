@@ -20,7 +20,13 @@ from media_items.models import Appearance, MediaItem
 from profiles.charts import bar_chart
 from profiles.metrics import compute_metrics
 from profiles.models import Person, ProfileLink
-from publications.models import Authorship, Publication, Topic, prefetch_for_listing
+from publications.models import (
+    Authorship,
+    Publication,
+    Topic,
+    prefetch_for_listing,
+    summary_of,
+)
 
 from .models import SelectedWork
 
@@ -349,11 +355,11 @@ def profile_sections(person, user):
     profile shows that no query parameter changes (metrics and charts, selected work,
     media appearances).
 
-    For a viewer who sees only what visitors see, the sections are kept per content
-    generation (``cached_for_content``): a later request reads them without a query and
-    loads the papers as ``summaries()`` (their rows are kept too, ``paper_rows``).
-    Otherwise, and on a miss, the papers are loaded in full with what their rows show
-    (the metrics count their authors), and selected work and appearances are read.
+    For a viewer who sees only what visitors see, both are kept per content generation
+    (``cached_for_content``; the papers as ``summaries()``, whose rows ``paper_rows``
+    keeps too), so a later request reads them without a query. Otherwise, and on a miss,
+    the papers are loaded in full with what their rows show (the metrics count their
+    authors), and selected work and appearances are read.
     """
     loaded = None
 
@@ -361,19 +367,15 @@ def profile_sections(person, user):
         nonlocal loaded
         loaded = list(person_papers(person, user))
         prefetch_for_listing(loaded)
-        return {
+        sections = {
             **profile_metrics(person, loaded),
             "selected_work": selected_work(person, user),
             "appearances": list(person_appearances(person, user)),
         }
+        return {"papers": [summary_of(paper) for paper in loaded], "sections": sections}
 
-    if sees_drafts(user):
-        sections = compute()
-    else:
-        sections = cached_for_content(f"profile:{person.pk}", compute)
-    if loaded is None:
-        loaded = list(person_papers(person, user).summaries())
-    return loaded, sections
+    kept = compute() if sees_drafts(user) else cached_for_content(f"profile:{person.pk}", compute)
+    return (loaded if loaded is not None else kept["papers"]), kept["sections"]
 
 
 def profile_metrics(person, papers):

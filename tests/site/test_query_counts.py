@@ -125,8 +125,8 @@ PAGES = {
 WARM = {
     "home": 7,
     "people": 3,
-    "profile": 6,
-    "profile filtered": 6,
+    "profile": 5,
+    "profile filtered": 5,
     "activity fragment": 6,
     "organization": 3,
     "papers": 2,
