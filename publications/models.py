@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
 from core.models import PublicModel, PublicQuerySet
@@ -238,10 +238,25 @@ class Publication(PublicModel):
             # Every visible-paper count (lists, facets, home) reads only this index: the
             # publishing window is checked without reading the (large) rows.
             models.Index(fields=["is_published", "publish_at", "unpublish_at"], name="pub_visible"),
-            models.Index(fields=["arxiv_primary_category"], name="pub_primary_category"),
+            # The category and venue filters ignore case (UPPER on both sides,
+            # publications.filters): these serve them, with a year range and the
+            # publishing window, from the index alone.
+            models.Index(
+                Upper("arxiv_primary_category"),
+                F("is_published"),
+                F("published_on"),
+                *(F(name) for name in WINDOW),
+                name="pub_category_ci",
+            ),
+            models.Index(
+                Upper("venue"),
+                F("is_published"),
+                F("published_on"),
+                *(F(name) for name in WINDOW),
+                name="pub_venue_ci",
+            ),
             models.Index(fields=["kind"], name="pub_kind"),
             models.Index(fields=["-citation_count"], name="pub_citation_count"),
-            models.Index(fields=["venue"], name="pub_venue"),
             models.Index(fields=["title"], name="pub_title"),
             models.Index(fields=["is_featured"], name="pub_featured"),
         ]
