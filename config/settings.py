@@ -149,6 +149,10 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "research-profiles",
+            # Pages, and per content generation the rows of paper lists (a profile of 300
+            # papers keeps 300): Django's default of 300 entries would evict them in turn.
+            # The least recently used third goes when full; rows are a few KB each.
+            "OPTIONS": {"MAX_ENTRIES": int(env("DJANGO_LOCMEM_CACHE_ENTRIES", "5000"))},
         }
     }
 # The page cache's content generation must be shared by every app-server process: a
@@ -164,8 +168,9 @@ PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300
 # Not the API: its answers depend on the Authorization header and on content negotiation
 # (JSON or the browsable HTML), and every request must reach the anonymous throttle.
 PAGE_CACHE_SKIP = ("/api/",)
-# What uncached pages share and is costly to work out (a paper list's facet counts), kept
-# per content generation like cached pages (core.page_cache.cached_for_content); 0: off.
+# What uncached pages share and is costly to work out (facet counts, paper rows, profile
+# sections, people's and topics' figures), kept per content generation like cached pages
+# (core.page_cache.cached_for_content and cached_each_for_content); 0: off.
 DATA_CACHE_SECONDS = int(env("DJANGO_DATA_CACHE_SECONDS", "3600"))
 
 AUTH_PASSWORD_VALIDATORS = [

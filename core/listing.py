@@ -11,6 +11,7 @@ from itertools import groupby
 
 from django import forms
 from django.db import connection
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django_filters.views import FilterView
 
@@ -61,6 +62,10 @@ class SafePaginationMixin:
             )
             number = paginator.num_pages
         page = paginator.page(number)
+        if isinstance(page.object_list, QuerySet) and page.number > 1:
+            # A deep page finds its ids in the sort's index (no wide rows walked over
+            # on the way), then reads only its own rows, in the same order.
+            page.object_list = queryset.filter(pk__in=page.object_list.values("pk"))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

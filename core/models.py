@@ -49,11 +49,22 @@ class SafeURLsMixin(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
         instance = super().from_db(db, field_names, values, **kwargs)
-        for field in cls._meta.concrete_fields:
-            if isinstance(field, models.URLField) and field.attname in instance.__dict__:
-                value = instance.__dict__[field.attname]
-                instance.__dict__[field.attname] = safe_url(value)
+        loaded = instance.__dict__
+        for attname in cls._url_attnames():
+            if attname in loaded:  # not deferred
+                loaded[attname] = safe_url(loaded[attname])
         return instance
+
+    @classmethod
+    def _url_attnames(cls):
+        # Worked out once per model: from_db runs for every row of every list.
+        if "_safe_url_attnames" not in cls.__dict__:
+            cls._safe_url_attnames = tuple(
+                field.attname
+                for field in cls._meta.concrete_fields
+                if isinstance(field, models.URLField)
+            )
+        return cls._safe_url_attnames
 
 
 class PublicQuerySet(models.QuerySet):

@@ -28,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, transaction
-from django.db.models import Min
+from django.db.models import Min, Value
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -103,46 +103,83 @@ def bump_for_change(using=DEFAULT_DB_ALIAS):
 def seconds_until_next_boundary(generation):
     """Seconds until the next scheduled publish/unpublish time of any object, or None.
 
-    Worked out once per content generation (a few aggregate queries on a cache miss)."""
+    Worked out once per content generation, in one query on a cache miss (the earliest
+    future time of each model and field, as one UNION ALL)."""
     key = BOUNDARY_KEY.format(generation=generation)
     boundary = cache.get(key)
     if boundary is None:
-        from .views import public_models
-
-        now = timezone.now()
-        upcoming = [
-            found.timestamp()
-            for model in public_models()
-            for name in ("publish_at", "unpublish_at")
-            if (
-                found := model.objects.filter(**{f"{name}__gt": now})
-                .aggregate(first=Min(name))
-                .get("first")
-            )
-        ]
-        boundary = min(upcoming, default=0)
-        cache.set(key, boundary, cache_seconds())
+        boundary = _next_boundary(timezone.now())
+        # Kept as long as what it bounds (pages, or data when the page cache is off), and
+        # not past the boundary itself, after which the next one is looked up.
+        keep = max(cache_seconds(), _data_seconds())
+        if boundary:
+            keep = min(keep, max(1, int(boundary - time.time()) + 1))
+        cache.set(key, boundary, keep)
     return max(0.0, boundary - time.time()) if boundary else None
+
+
+def _next_boundary(now):
+    """The earliest publish/unpublish time after ``now`` of any public object, as a
+    timestamp, or 0 when none is scheduled."""
+    from .views import public_models
+
+    first, *rest = [
+        model.objects.filter(**{f"{name}__gt": now})
+        .order_by()
+        .values(part=Value(1))  # grouped by a constant: one row per part, NULL when none
+        .annotate(at=Min(name))
+        .values("at")
+        for model in public_models()
+        for name in ("publish_at", "unpublish_at")
+    ]
+    upcoming = [row["at"] for row in first.union(*rest, all=True).order_by() if row["at"]]
+    return min(upcoming).timestamp() if upcoming else 0
+
+
+def _data_seconds():
+    return getattr(settings, "DATA_CACHE_SECONDS", 3600)
+
+
+def _data_ttl(generation):
+    """How long data of this generation may be kept: ``DATA_CACHE_SECONDS``, and no
+    later than the next scheduled publish/unpublish time."""
+    seconds = _data_seconds()
+    until_boundary = seconds_until_next_boundary(generation)
+    if until_boundary is not None:
+        seconds = max(1, min(seconds, int(until_boundary)))
+    return seconds
 
 
 def cached_for_content(name, compute):
     """``compute()``, kept until content changes: the same content generation and the same
     scheduled-boundary rule as cached pages, so it is never stale after a save, a publish
     or a window opening. For what many uncached pages share and is costly to work out
-    (the facet counts of a paper list). ``DATA_CACHE_SECONDS`` (0: off) caps its life."""
-    seconds = getattr(settings, "DATA_CACHE_SECONDS", 3600)
-    if not seconds:
-        return compute()
+    (the facet counts of a paper list). ``DATA_CACHE_SECONDS`` (0: off) caps its life.
+
+    What is kept must not depend on who asks, beyond what ``name`` says: callers keep
+    only what a visitor may see (``core.views.sees_drafts``)."""
+    return cached_each_for_content([name], lambda names: {name: compute()})[name]
+
+
+def cached_each_for_content(names, compute):
+    """``{name: value}`` for every one of ``names``, each kept like ``cached_for_content``:
+    one ``get_many`` for all of them, then one call ``compute(missing names)``, which
+    returns ``{name: value}`` for those not kept, and one ``set_many``."""
+    if not _data_seconds():
+        return compute(list(names))
     generation = current_generation()
-    key = DATA_KEY.format(generation=generation, name=name)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        until_boundary = seconds_until_next_boundary(generation)
-        if until_boundary is not None:
-            seconds = max(1, min(seconds, int(until_boundary)))
-        cache.set(key, value, seconds)
-    return value
+    keys = {DATA_KEY.format(generation=generation, name=name): name for name in names}
+    found = cache.get_many(keys)
+    values = {keys[key]: value for key, value in found.items()}
+    missing = [name for key, name in keys.items() if key not in found]
+    if missing:
+        computed = compute(missing)
+        cache.set_many(
+            {DATA_KEY.format(generation=generation, name=name): computed[name] for name in missing},
+            _data_ttl(generation),
+        )
+        values.update(computed)
+    return values
 
 
 def _cacheable_request(request):

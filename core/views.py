@@ -19,6 +19,15 @@ def can_preview(user, model):
     return user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
 
+def sees_drafts(user):
+    """Whether ``user`` may preview drafts of any public model. Those who may not see
+    exactly what an anonymous visitor sees, so what is rendered or counted for one of
+    them may be kept and shown to all (``core.page_cache.cached_for_content``)."""
+    if user is None or not (user.is_active and user.is_staff):
+        return False  # no permission lookup, hence no query, for visitors
+    return any(can_preview(user, model) for model in public_models())
+
+
 def visible_to(queryset, user):
     """``queryset`` (or manager) narrowed to what ``user`` may see: everything for staff
     who may view that model, published objects for everyone else."""

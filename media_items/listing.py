@@ -4,7 +4,8 @@ from django.db.models import Case, Count, Max, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
 
 from core.listing import Grouping
-from core.views import visible_to
+from core.page_cache import cached_for_content
+from core.views import sees_drafts, visible_to
 from profiles.models import Person
 from publications.listing import Option
 
@@ -38,14 +39,30 @@ MEDIA_GROUPINGS = (
 
 
 def media_facets(items, user):
-    """Facet options with counts over ``items`` (the visible, unfiltered list)."""
+    """Facet options with counts over ``items`` (the visible, unfiltered list). Four
+    queries; for visitors kept until content changes (``cached_for_content``), as a
+    paper list's facets are."""
+    if sees_drafts(user):
+        return _media_facets(items, user)
+    return cached_for_content("media-facets", lambda: _media_facets(items, user))
+
+
+def _media_facets(items, user):
     items = items.order_by()
     ids = items.values("pk")
     kind_names = dict(MediaItem.Kind.choices)
+    year = ExtractYear("published_on")
+    # One grouped query for kinds and the year range: each item is in one kind.
+    by_kind = list(
+        items.values("kind")
+        .annotate(n=Count("pk", distinct=True), first=Min(year), last=Max(year))
+        .order_by("kind")
+    )
     kinds = [
-        Option(row["kind"], kind_names.get(row["kind"], row["kind"]), row["n"])
-        for row in items.values("kind").annotate(n=Count("pk", distinct=True)).order_by("kind")
+        Option(row["kind"], kind_names.get(row["kind"], row["kind"]), row["n"]) for row in by_kind
     ]
+    firsts = [row["first"] for row in by_kind if row["first"] is not None]
+    lasts = [row["last"] for row in by_kind if row["last"] is not None]
     outlets = [
         Option(outlet.slug, outlet.name, outlet.n)
         for outlet in visible_to(Outlet.objects.all(), user)
@@ -74,14 +91,11 @@ def media_facets(items, user):
         .annotate(n=Count("media_item", distinct=True))
         .order_by("role")
     ]
-    years = items.aggregate(
-        first=Min(ExtractYear("published_on")), last=Max(ExtractYear("published_on"))
-    )
     return {
         "kinds": kinds,
         "outlets": outlets,
         "people": people,
         "roles": roles,
-        "first_year": years["first"],
-        "last_year": years["last"],
+        "first_year": min(firsts, default=None),
+        "last_year": max(lasts, default=None),
     }

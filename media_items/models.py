@@ -127,6 +127,10 @@ class MediaItem(PublicModel):
         ordering = ["-published_on", "title"]
         indexes = [
             models.Index(fields=["is_published", "-published_on"], name="media_published_date"),
+            # Visible-item counts read only this index, not rows with whole transcripts.
+            models.Index(
+                fields=["is_published", "publish_at", "unpublish_at"], name="media_visible"
+            ),
             models.Index(fields=["kind"], name="media_kind"),
         ]
         constraints = [

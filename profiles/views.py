@@ -12,7 +12,8 @@ from showcase.queries import (
     person_appearances,
     person_papers,
     profile_header,
-    profile_metrics,
+    profile_sections,
+    with_people_counts,
 )
 
 from .filters import PersonFilter
@@ -28,6 +29,11 @@ class PersonListView(FilteredListView):
 
     def get_queryset(self):
         return people_list_queryset(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        with_people_counts(context["object_list"], self.request.user)
+        return context
 
 
 class PersonDetailView(PublicDetailView):
@@ -51,7 +57,7 @@ class PersonDetailView(PublicDetailView):
     def activity_fragment(self, request):
         self.object = person = self.get_object()
         activity = activity_page(
-            person_papers(person, request.user),
+            person_papers(person, request.user).summaries(),
             person_appearances(person, request.user),
             number=self.activity_number(),
         )
@@ -64,10 +70,9 @@ class PersonDetailView(PublicDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person, user = self.object, self.request.user
-        papers = list(person_papers(person, user))
-        appearances = list(person_appearances(person, user))
-        context.update(profile_header(person, user))
-        context.update(profile_metrics(person, papers))
+        papers, sections = profile_sections(person, user)
+        context.update(profile_header(person))
+        context.update(sections)
 
         filterset = PublicationFilter(
             self.request.GET, queryset=person_papers(person, user), request=self.request
@@ -83,12 +88,12 @@ class PersonDetailView(PublicDetailView):
             visible_to(Publication.objects.all(), user).filter(authorships__person=person),
             user,
             scope=f"person:{person.pk}",
+            authors=False,  # the profile's filters have no author menu
         )
         context["publications"] = publications
         context["publication_groups"] = state.groups(publications)
-        context["appearances"] = appearances
         context["activity"] = activity_page(
-            papers, appearances, number=self.activity_number(), cumulative=True
+            papers, context["appearances"], number=self.activity_number(), cumulative=True
         )
         return context
 

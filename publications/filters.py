@@ -2,7 +2,8 @@
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Upper
 
 from profiles.models import Person
 
@@ -34,7 +35,7 @@ class PublicationFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=Publication.Kind.choices, label="Kind")
     category = django_filters.CharFilter(
         field_name="arxiv_primary_category",
-        lookup_expr="iexact",
+        method="filter_ignoring_case",
         label="arXiv category",
         max_length=20,
     )
@@ -52,7 +53,7 @@ class PublicationFilter(django_filters.FilterSet):
         distinct=True,
         label="Topic",
     )
-    venue = django_filters.CharFilter(lookup_expr="iexact", max_length=500, label="Venue")
+    venue = django_filters.CharFilter(method="filter_ignoring_case", max_length=500, label="Venue")
     has_code = django_filters.BooleanFilter(method="filter_has_code", label="Has code")
     featured = django_filters.BooleanFilter(field_name="is_featured", label="Featured")
     sort = django_filters.ChoiceFilter(
@@ -70,6 +71,17 @@ class PublicationFilter(django_filters.FilterSet):
     class Meta:
         model = Publication
         fields = []
+
+    def filter_ignoring_case(self, queryset, name, value):
+        """``name`` equal to ``value`` whatever the case, as ``iexact`` compares, but
+        written UPPER(column) = UPPER(value) on every database, the form the
+        ``pub_category_ci`` and ``pub_venue_ci`` indexes serve (``iexact`` is a LIKE on
+        SQLite and casts the column on PostgreSQL, which no index serves)."""
+        if not value:
+            return queryset
+        return queryset.alias(**{f"{name}_upper": Upper(name)}).filter(
+            **{f"{name}_upper": Upper(Value(value))}
+        )
 
     def filter_has_code(self, queryset, name, value):
         if value is None:

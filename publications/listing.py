@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 
 from core.listing import Grouping
 from core.page_cache import cached_for_content
-from core.views import can_preview, visible_to
+from core.views import sees_drafts, visible_to
 from profiles.models import Person
 
 from .arxiv_taxonomy import category_name, short_code
@@ -53,21 +53,25 @@ class Option:
     title: str = ""  # a longer name, for a tooltip
 
 
-def paper_facets(papers, user, *, scope):
+def paper_facets(papers, user, *, scope, authors=True):
     """The options each facet offers, with how many of ``papers`` (the visible,
-    unfiltered rows of the list) each would show. Three queries.
+    unfiltered rows of the list) each would show. Two queries; the author facet can be
+    left out (``authors=False``: a profile lists one person's papers).
 
     The options do not depend on the filters applied, only on the list (``scope``:
     "all", "person:<pk>", "topic:<pk>") and on what the viewer may see; for visitors
     they are kept until content changes (``cached_for_content``), so an uncached page
     of any filter state does not count the whole list again.
     """
-    if any(can_preview(user, model) for model in (Publication, Person, Topic)):
-        return _paper_facets(papers, user)
-    return cached_for_content(f"paper-facets:{scope}", lambda: _paper_facets(papers, user))
+    if sees_drafts(user):
+        return _paper_facets(papers, user, authors=authors)
+    return cached_for_content(
+        f"paper-facets:{scope}:{int(authors)}",
+        lambda: _paper_facets(papers, user, authors=authors),
+    )
 
 
-def _paper_facets(papers, user):
+def _paper_facets(papers, user, *, authors):
     papers = papers.order_by()
     year = ExtractYear("published_on")
     kinds, categories, venues = Counter(), Counter(), Counter()
@@ -86,23 +90,33 @@ def _paper_facets(papers, user):
             first_year = min(first_year or row["first"], row["first"])
             last_year = max(last_year or row["last"], row["last"])
     kind_names = dict(Publication.Kind.choices)
-    in_list = Q(authorships__publication__in=papers.values("pk"))
-    authors = [
-        Option(person.slug, person.name, person.n)
-        for person in visible_to(Person.objects.all(), user)
-        .annotate(n=Count("authorships__publication", filter=in_list, distinct=True))
+    ids = papers.values("pk")
+    # Authors and topics, each (slug, name, papers in the list), in one UNION ALL.
+    options = (
+        visible_to(Topic.objects.all(), user)
+        .annotate(n=Count("publications", filter=Q(publications__in=ids), distinct=True))
         .filter(n__gt=0)
-        .order_by("name")
-    ]
-    topics = [
-        Option(topic.slug, topic.name, topic.n)
-        for topic in visible_to(Topic.objects.all(), user)
-        .annotate(
-            n=Count("publications", filter=Q(publications__in=papers.values("pk")), distinct=True)
+        .order_by()
+        .values("slug", "name", "n", facet=Value("topics"))
+    )
+    if authors:
+        people = (
+            visible_to(Person.objects.all(), user)
+            .annotate(
+                n=Count(
+                    "authorships__publication",
+                    filter=Q(authorships__publication__in=ids),
+                    distinct=True,
+                )
+            )
+            .filter(n__gt=0)
+            .order_by()
+            .values("slug", "name", "n", facet=Value("authors"))
         )
-        .filter(n__gt=0)
-        .order_by("name")
-    ]
+        options = people.union(options, all=True)
+    named = {"authors": [], "topics": []}
+    for row in options.order_by("facet", "name"):
+        named[row["facet"]].append(Option(row["slug"], row["name"], row["n"]))
     return {
         "kinds": [Option(kind, kind_names.get(kind, kind), n) for kind, n in sorted(kinds.items())],
         "categories": [
@@ -115,8 +129,8 @@ def _paper_facets(papers, user):
             for code, n in sorted(categories.items())
         ],
         "venues": [Option(venue, venue, n) for venue, n in sorted(venues.items())],
-        "authors": authors,
-        "topics": topics,
+        "authors": named["authors"],
+        "topics": named["topics"],
         "first_year": first_year,
         "last_year": last_year,
     }

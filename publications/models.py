@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
+from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
 from core.models import PublicModel, PublicQuerySet
@@ -27,17 +27,85 @@ class Topic(PublicModel):
         return reverse("topics:detail", kwargs={"slug": self.slug})
 
 
-class PublicationQuerySet(PublicQuerySet):
-    def _authorships(self):
-        return Prefetch(
-            "authorships",
-            queryset=Authorship.objects.select_related("person").prefetch_related("affiliations"),
-        )
+#: Columns no page shows (the raw record an import read).
+ROW_UNUSED_FIELDS = ("source_record",)
+#: Columns of ``summaries()``: a paper's link, title, venue, date, kind, visibility and
+#: citation figures (what a profile's timeline, groups and metrics read).
+SUMMARY_FIELDS = (
+    "slug",
+    "title",
+    "venue",
+    "kind",
+    "published_on",
+    "date_precision",
+    "is_published",
+    "publish_at",
+    "unpublish_at",
+    "citation_count",
+    "citation_count_as_of",
+    "citation_source",
+    "citations_by_year",
+)
 
+
+def listing_lookups():
+    """What a paper row shows besides the paper: its authors in order with their people
+    and affiliations, and its institutions (three queries, whatever the number of rows)."""
+    return (
+        Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+        "authorships__affiliations",
+        "organizations",
+    )
+
+
+def rows_to_render(papers):
+    """``papers`` with every column a paper row shows: as they are, or reloaded in one
+    query when some were loaded as ``summaries()``."""
+    papers = list(papers)
+    if not any(set(paper.get_deferred_fields()) - set(ROW_UNUSED_FIELDS) for paper in papers):
+        return papers
+    full = Publication.objects.for_rows().in_bulk([paper.pk for paper in papers])
+    return [full.get(paper.pk, paper) for paper in papers]
+
+
+def summary_of(paper):
+    """``paper`` as ``summaries()`` would have loaded it: the other columns deferred, no
+    relations (small to keep in a cache)."""
+    names = {"id", *SUMMARY_FIELDS}
+    fields = [f.attname for f in Publication._meta.concrete_fields if f.attname in names]
+    return Publication.from_db(paper._state.db, fields, [getattr(paper, field) for field in fields])
+
+
+def prefetch_for_listing(papers):
+    """Load onto already-fetched ``papers`` what ``for_listing()`` would have prefetched,
+    skipping what is loaded already: for pages that render most rows from a cache and
+    fetch the relations of the others only."""
+    prefetch_related_objects(list(papers), *listing_lookups())
+
+
+#: The publishing window's columns, last in the sort indexes: a page is filtered from
+#: the index alone.
+WINDOW = ("publish_at", "unpublish_at")
+
+
+class PublicationQuerySet(PublicQuerySet):
     def for_listing(self):
         """Paper lists: authors (with people and affiliations) and institutions prefetched,
         a fixed number of queries whatever the number of rows."""
-        return self.prefetch_related(self._authorships(), "organizations")
+        return self.prefetch_related(*listing_lookups())
+
+    def for_rows(self):
+        """Papers for the ``paper_rows`` template tag: their own columns, without the raw
+        import record. The tag prefetches the relations of the rows it has to render
+        (``prefetch_for_listing``) and keeps every row per content generation, so a page
+        whose rows are all kept runs no prefetch at all."""
+        return self.defer(*ROW_UNUSED_FIELDS)
+
+    def summaries(self):
+        """Papers with only the columns a page reads from each besides its row: what
+        links, dates, groups and counts it (``SUMMARY_FIELDS``, about half the cost of a
+        full row to load). ``paper_rows`` reloads in full the rows it has to render."""
+        return self.only(*SUMMARY_FIELDS)
 
     def for_detail(self):
         """The paper page: everything the list needs, plus topics."""
@@ -153,11 +221,42 @@ class Publication(PublicModel):
     class Meta:
         ordering = ["-published_on", "title"]
         indexes = [
-            models.Index(fields=["is_published", "-published_on"], name="pub_published_date"),
-            models.Index(fields=["arxiv_primary_category"], name="pub_primary_category"),
+            # One index per sort of the paper list (publications.filters.SORTS), in its
+            # exact order after the published flag, ending with the publishing window:
+            # a page at any depth is read off the index, never sorted. On PostgreSQL
+            # migration 0006 rebuilds the first two with DESC NULLS LAST, the order the
+            # sorts ask for (SQLite puts NULLs last in DESC anyway, and rejects the words).
+            models.Index(
+                fields=["is_published", "-published_on", "title", "id", *WINDOW],
+                name="pub_newest",
+            ),
+            models.Index(
+                fields=["is_published", "-citation_count", "-published_on", "id", *WINDOW],
+                name="pub_most_cited",
+            ),
+            models.Index(fields=["is_published", "title", "id", *WINDOW], name="pub_by_title"),
+            # Every visible-paper count (lists, facets, home) reads only this index: the
+            # publishing window is checked without reading the (large) rows.
+            models.Index(fields=["is_published", "publish_at", "unpublish_at"], name="pub_visible"),
+            # The category and venue filters ignore case (UPPER on both sides,
+            # publications.filters): these serve them, with a year range and the
+            # publishing window, from the index alone.
+            models.Index(
+                Upper("arxiv_primary_category"),
+                F("is_published"),
+                F("published_on"),
+                *(F(name) for name in WINDOW),
+                name="pub_category_ci",
+            ),
+            models.Index(
+                Upper("venue"),
+                F("is_published"),
+                F("published_on"),
+                *(F(name) for name in WINDOW),
+                name="pub_venue_ci",
+            ),
             models.Index(fields=["kind"], name="pub_kind"),
             models.Index(fields=["-citation_count"], name="pub_citation_count"),
-            models.Index(fields=["venue"], name="pub_venue"),
             models.Index(fields=["title"], name="pub_title"),
             models.Index(fields=["is_featured"], name="pub_featured"),
         ]

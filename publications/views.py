@@ -2,7 +2,7 @@ from django.views.generic import ListView
 
 from core.listing import FilteredListView, SafePaginationMixin
 from core.views import PublicDetailView, visible_to
-from showcase.queries import publication_page, topic_page, topics_with_counts
+from showcase.queries import publication_page, topic_page, with_topic_counts
 from showcase.search import search_queryset
 
 from .filters import PublicationFilter
@@ -20,7 +20,7 @@ class PublicationListView(FilteredListView):
     extra_filters = {"q": "Matching"}
 
     def get_queryset(self):
-        return visible_to(Publication.objects.for_listing(), self.request.user)
+        return visible_to(Publication.objects.for_rows(), self.request.user)
 
     def narrow(self, queryset):
         words = self.request.GET.get("q", "").strip()
@@ -54,7 +54,12 @@ class TopicListView(SafePaginationMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        return topics_with_counts(self.request.user)
+        return visible_to(Topic.objects.all(), self.request.user).order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object_list"] = with_topic_counts(context["object_list"], self.request.user)
+        return context
 
 
 class TopicDetailView(PublicDetailView):

@@ -14,12 +14,19 @@ from django.db.models.functions import Coalesce
 
 from core.listing import count_each
 from core.models import published_q
-from core.views import can_preview, visible_to
+from core.page_cache import cached_each_for_content, cached_for_content
+from core.views import can_preview, sees_drafts, visible_to
 from media_items.models import Appearance, MediaItem
 from profiles.charts import bar_chart
 from profiles.metrics import compute_metrics
 from profiles.models import Person, ProfileLink
-from publications.models import Authorship, Publication, Topic
+from publications.models import (
+    Authorship,
+    Publication,
+    Topic,
+    prefetch_for_listing,
+    summary_of,
+)
 
 from .models import SelectedWork
 
@@ -91,6 +98,42 @@ def related_count(rows, outer, counted):
     )
 
 
+def with_counts(rows, user, *, name, counts):
+    """``rows`` (loaded objects of one model, as a list), each given the attributes of
+    ``counts`` ({attribute: expression}, as for ``annotate``), counted in one query for
+    them all, not in the query that lists them: correlated counts over every paper are
+    the costliest part of a list of people or topics.
+
+    For a viewer who sees only what visitors see, each row's figures are kept per content
+    generation (``cached_each_for_content``, under ``name``), so a later page listing the
+    same rows counts nothing; for others they are counted every time."""
+    rows = list(rows)
+    model = type(rows[0]) if rows else None
+
+    def count(pks):
+        found = model._base_manager.filter(pk__in=pks).annotate(**counts).values("pk", *counts)
+        return {row.pop("pk"): row for row in found}
+
+    pks = [row.pk for row in rows]
+    if not rows:
+        figures = {}
+    elif sees_drafts(user):
+        figures = count(pks)
+    else:
+        names = {f"{name}:{pk}": pk for pk in pks}
+        kept = cached_each_for_content(
+            names,
+            lambda missing: {
+                f"{name}:{pk}": n for pk, n in count([names[m] for m in missing]).items()
+            },
+        )
+        figures = {pk: kept[key] for key, pk in names.items()}
+    for row in rows:
+        for attribute, value in figures.get(row.pk, dict.fromkeys(counts, 0)).items():
+            setattr(row, attribute, value)
+    return rows
+
+
 # -- home ------------------------------------------------------------------------------------
 def home_page(user, *, papers=8, media=6, people=12):
     all_people = people_list_queryset(user)
@@ -102,9 +145,9 @@ def home_page(user, *, papers=8, media=6, people=12):
         media=visible_to(MediaItem.objects.all(), user),
     )
     return {
-        "featured_people": featured,
+        "featured_people": with_people_counts(featured, user),
         "newest_publications": list(
-            visible_to(Publication.objects.for_listing(), user).order_by(
+            visible_to(Publication.objects.for_rows(), user).order_by(
                 F("published_on").desc(nulls_last=True), "title"
             )[:papers]
         ),
@@ -113,29 +156,32 @@ def home_page(user, *, papers=8, media=6, people=12):
                 F("published_on").desc(nulls_last=True), "title"
             )[:media]
         ),
-        "topics": list(topics_with_counts(user)[:12]),
+        "topics": with_topic_counts(visible_to(Topic.objects.order_by("name"), user)[:12], user),
         "totals": totals,
     }
 
 
 def people_list_queryset(user):
-    """People for lists, each with their visible paper and appearance counts."""
-    return (
-        visible_to(Person.objects.for_listing(), user)
-        .annotate(
-            paper_count=related_count(
-                visible_through(Authorship.objects.all(), "publication__", user),
-                "person",
-                "publication",
-            ),
-            appearance_count=related_count(
-                visible_through(Appearance.objects.all(), "media_item__", user),
-                "person",
-                "media_item",
-            ),
-        )
-        .order_by("-is_featured", "name")
-    )
+    """People for lists, featured first; ``with_people_counts`` adds their figures."""
+    return visible_to(Person.objects.for_listing(), user).order_by("-is_featured", "name")
+
+
+def with_people_counts(people, user):
+    """``people``, each with how many visible papers and appearances they have
+    (``paper_count``, ``appearance_count``)."""
+    counts = {
+        "paper_count": related_count(
+            visible_through(Authorship.objects.all(), "publication__", user),
+            "person",
+            "publication",
+        ),
+        "appearance_count": related_count(
+            visible_through(Appearance.objects.all(), "media_item__", user),
+            "person",
+            "media_item",
+        ),
+    }
+    return with_counts(people, user, name="person-counts", counts=counts)
 
 
 # -- profile ---------------------------------------------------------------------------------
@@ -176,11 +222,13 @@ class ActivityPage:
 
 
 def person_papers(person, user):
-    """``person``'s visible papers, newest first, with everything a paper row shows."""
+    """``person``'s visible papers, newest first: their own columns only (``for_rows``);
+    ``profile_sections`` and the ``paper_rows`` tag prefetch what they need."""
+    # IN (their papers) rather than a join and DISTINCT over every column.
+    authored = Authorship.objects.filter(person=person).values("publication")
     return (
-        visible_to(Publication.objects.for_listing(), user)
-        .filter(authorships__person=person)
-        .distinct()
+        visible_to(Publication.objects.for_rows(), user)
+        .filter(pk__in=authored)
         .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
     )
 
@@ -288,8 +336,9 @@ def selected_work(person, user):
     return entries
 
 
-def profile_header(person, user):
-    """What the profile's header and sidebar show about ``person`` themself."""
+def profile_header(person):
+    """What the profile's header and sidebar show about ``person`` themself, from what
+    ``Person.objects.for_detail()`` prefetched (no query)."""
     affiliations = list(person.affiliations.all())
     links = list(person.links.all())
     return {
@@ -298,8 +347,35 @@ def profile_header(person, user):
         "profile_links": profile_links(person, links),
         "highlighted_links": [link for link in links if link.is_highlighted],
         "reported_snapshots": reported_snapshots(person.reported_metrics.all()),
-        "selected_work": selected_work(person, user),
     }
+
+
+def profile_sections(person, user):
+    """``(papers, sections)``: ``person``'s visible papers, newest first, and what the
+    profile shows that no query parameter changes (metrics and charts, selected work,
+    media appearances).
+
+    For a viewer who sees only what visitors see, both are kept per content generation
+    (``cached_for_content``; the papers as ``summaries()``, whose rows ``paper_rows``
+    keeps too), so a later request reads them without a query. Otherwise, and on a miss,
+    the papers are loaded in full with what their rows show (the metrics count their
+    authors), and selected work and appearances are read.
+    """
+    loaded = None
+
+    def compute():
+        nonlocal loaded
+        loaded = list(person_papers(person, user))
+        prefetch_for_listing(loaded)
+        sections = {
+            **profile_metrics(person, loaded),
+            "selected_work": selected_work(person, user),
+            "appearances": list(person_appearances(person, user)),
+        }
+        return {"papers": [summary_of(paper) for paper in loaded], "sections": sections}
+
+    kept = compute() if sees_drafts(user) else cached_for_content(f"profile:{person.pk}", compute)
+    return (loaded if loaded is not None else kept["papers"]), kept["sections"]
 
 
 def profile_metrics(person, papers):
@@ -385,7 +461,7 @@ def publication_page(publication, user):
 
 def topic_page(topic, user):
     papers = list(
-        visible_to(Publication.objects.for_listing(), user)
+        visible_to(Publication.objects.for_rows(), user)
         .filter(topics=topic)
         .order_by(F("published_on").desc(nulls_last=True), "title")
     )
@@ -415,7 +491,7 @@ def organization_page(organization, user):
         .order_by("-is_current", "person__name")
     )
     papers = list(
-        visible_to(Publication.objects.for_listing(), user)
+        visible_to(Publication.objects.for_rows(), user)
         .filter(Q(organizations=organization) | Q(authorships__affiliations=organization))
         .distinct()
         .order_by(F("published_on").desc(nulls_last=True), "title", "pk")[:100]
@@ -427,23 +503,22 @@ def organization_page(organization, user):
     }
 
 
-def topics_with_counts(user):
-    return (
-        visible_to(Topic.objects.all(), user)
-        .annotate(
-            paper_count=related_count(
-                visible_through(Publication.topics.through.objects.all(), "publication__", user),
-                "topic",
-                "publication",
-            ),
-            media_count=related_count(
-                visible_through(MediaItem.topics.through.objects.all(), "mediaitem__", user),
-                "topic",
-                "mediaitem",
-            ),
-        )
-        .order_by("name")
-    )
+def with_topic_counts(topics, user):
+    """``topics``, each with how many visible papers and media items it has
+    (``paper_count``, ``media_count``)."""
+    counts = {
+        "paper_count": related_count(
+            visible_through(Publication.topics.through.objects.all(), "publication__", user),
+            "topic",
+            "publication",
+        ),
+        "media_count": related_count(
+            visible_through(MediaItem.topics.through.objects.all(), "mediaitem__", user),
+            "topic",
+            "mediaitem",
+        ),
+    }
+    return with_counts(topics, user, name="topic-counts", counts=counts)
 
 
 def outlet_page(outlet, user):

@@ -678,10 +678,13 @@ def _candidates(queryset, matcher):
     return first.union(*rest) if rest else first
 
 
-def _found(queryset, kind, matcher):
-    """One row: how many candidates there are (more than MATCH_CAP means "more")."""
+def _found(queryset, kind, matcher, candidates=None):
+    """One row: how many candidates there are (more than MATCH_CAP means "more");
+    ``candidates`` when the caller has built them already."""
+    if candidates is None:
+        candidates = _candidates(queryset, matcher)
     return (
-        queryset.model._base_manager.filter(pk__in=_candidates(queryset, matcher))
+        queryset.model._base_manager.filter(pk__in=candidates)
         .order_by()
         .values(search_kind=Value(kind.key))
         .annotate(found=Count("pk"))
@@ -748,7 +751,8 @@ def ranked_page(queryset, kind, query, start, stop, *, with_count=False):
     )
     rows = queryset.filter(pk__in=page).annotate(rank=rank).order_by("-rank", "pk")
     if with_count:
-        rows = rows.annotate(search_found=Subquery(_found(queryset, kind, matcher).values("found")))
+        found = _found(queryset, kind, matcher, candidates)
+        rows = rows.annotate(search_found=Subquery(found.values("found")))
     return rows
 
 

@@ -2,8 +2,19 @@ import zlib
 
 import factory.random
 import pytest
+from django.core.cache import cache
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no throttle counters left by earlier tests
+    (an API test hitting the anonymous rate because a faster suite fitted more requests
+    into the minute), and no pages or data kept from content a rollback has removed."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
