@@ -35,6 +35,13 @@ class TransientFetchError(FetchError):
 TRANSIENT_ERRORS = (TimeoutError, ConnectionError)
 
 
+def _fetch_error(url, reason):
+    """The FetchError for a request to ``url`` that failed with ``reason``: transient
+    (retried) for a refused, reset or timed-out connection."""
+    kind = TransientFetchError if isinstance(reason, TRANSIENT_ERRORS) else FetchError
+    return kind(f"{url}: {reason}")
+
+
 @dataclass
 class Response:
     url: str  # what was asked for
@@ -179,14 +186,11 @@ class PoliteClient:
         except urllib.error.HTTPError as error:
             raw = error  # an HTTP answer with an error status: still a response
         except (urllib.error.URLError, TimeoutError, OSError, ValueError) as error:
-            reason = getattr(error, "reason", error)
-            kind = TransientFetchError if isinstance(reason, TRANSIENT_ERRORS) else FetchError
-            raise kind(f"{url}: {reason}") from None
+            raise _fetch_error(url, getattr(error, "reason", error)) from None
         try:
             body = raw.read(limit + 1) if raw.fp is not None else b""
         except (TimeoutError, OSError) as error:
-            kind = TransientFetchError if isinstance(error, TRANSIENT_ERRORS) else FetchError
-            raise kind(f"{url}: {error}") from None
+            raise _fetch_error(url, error) from None
         finally:
             raw.close()
         return Response(

@@ -150,22 +150,27 @@ def _data_ttl(generation):
     return seconds
 
 
-def cached_for_content(name, compute):
+def cached_for_content(name, compute, *, user):
     """``compute()``, kept until content changes: the same content generation and the same
     scheduled-boundary rule as cached pages, so it is never stale after a save, a publish
     or a window opening. For what many uncached pages share and is costly to work out
     (the facet counts of a paper list). ``DATA_CACHE_SECONDS`` (0: off) caps its life.
 
-    What is kept must not depend on who asks, beyond what ``name`` says: callers keep
-    only what a visitor may see (``core.views.sees_drafts``)."""
-    return cached_each_for_content([name], lambda names: {name: compute()})[name]
+    Only what a visitor sees is kept: for a ``user`` who may preview drafts
+    (``core.views.sees_drafts``) ``compute()`` runs every time and nothing is stored, so
+    ``compute`` may read what ``user`` may see. What is kept must not depend on anything
+    else about who asks, beyond what ``name`` says."""
+    return cached_each_for_content([name], lambda names: {name: compute()}, user=user)[name]
 
 
-def cached_each_for_content(names, compute):
-    """``{name: value}`` for every one of ``names``, each kept like ``cached_for_content``:
-    one ``get_many`` for all of them, then one call ``compute(missing names)``, which
-    returns ``{name: value}`` for those not kept, and one ``set_many``."""
-    if not _data_seconds():
+def cached_each_for_content(names, compute, *, user):
+    """``{name: value}`` for every one of ``names``, each kept like ``cached_for_content``
+    (and, like it, never for a ``user`` who sees drafts): one ``get_many`` for all of
+    them, then one call ``compute(missing names)``, which returns ``{name: value}`` for
+    those not kept, and one ``set_many``."""
+    from .views import sees_drafts
+
+    if not _data_seconds() or sees_drafts(user):
         return compute(list(names))
     generation = current_generation()
     keys = {DATA_KEY.format(generation=generation, name=name): name for name in names}

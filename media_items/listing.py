@@ -5,7 +5,7 @@ from django.db.models.functions import ExtractYear
 
 from core.listing import Grouping
 from core.page_cache import cached_for_content
-from core.views import sees_drafts, visible_to
+from core.views import visible_to
 from profiles.models import Person
 from publications.listing import Option
 
@@ -42,9 +42,7 @@ def media_facets(items, user):
     """Facet options with counts over ``items`` (the visible, unfiltered list). Four
     queries; for visitors kept until content changes (``cached_for_content``), as a
     paper list's facets are."""
-    if sees_drafts(user):
-        return _media_facets(items, user)
-    return cached_for_content("media-facets", lambda: _media_facets(items, user))
+    return cached_for_content("media-facets", lambda: _media_facets(items, user), user=user)
 
 
 def _media_facets(items, user):

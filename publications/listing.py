@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear
 
 from core.listing import Grouping
 from core.page_cache import cached_for_content
-from core.views import sees_drafts, visible_to
+from core.views import visible_to
 from profiles.models import Person
 
 from .arxiv_taxonomy import category_name, short_code
@@ -63,11 +63,10 @@ def paper_facets(papers, user, *, scope, authors=True):
     they are kept until content changes (``cached_for_content``), so an uncached page
     of any filter state does not count the whole list again.
     """
-    if sees_drafts(user):
-        return _paper_facets(papers, user, authors=authors)
     return cached_for_content(
         f"paper-facets:{scope}:{int(authors)}",
         lambda: _paper_facets(papers, user, authors=authors),
+        user=user,
     )
 
 

@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from core.listing import count_each
 from core.models import published_q
 from core.page_cache import cached_each_for_content, cached_for_content
-from core.views import can_preview, sees_drafts, visible_to
+from core.views import can_preview, visible_to
 from media_items.models import Appearance, MediaItem
 from profiles.charts import bar_chart
 from profiles.metrics import compute_metrics
@@ -104,30 +104,25 @@ def with_counts(rows, user, *, name, counts):
     them all, not in the query that lists them: correlated counts over every paper are
     the costliest part of a list of people or topics.
 
-    For a viewer who sees only what visitors see, each row's figures are kept per content
-    generation (``cached_each_for_content``, under ``name``), so a later page listing the
-    same rows counts nothing; for others they are counted every time."""
+    Each row's figures are kept per content generation (``cached_each_for_content``,
+    under ``name``; never for a viewer who sees drafts), so a later page listing the
+    same rows counts nothing."""
     rows = list(rows)
-    model = type(rows[0]) if rows else None
+    if not rows:
+        return rows
+    model = type(rows[0])
 
     def count(pks):
         found = model._base_manager.filter(pk__in=pks).annotate(**counts).values("pk", *counts)
         return {row.pop("pk"): row for row in found}
 
-    pks = [row.pk for row in rows]
-    if not rows:
-        figures = {}
-    elif sees_drafts(user):
-        figures = count(pks)
-    else:
-        names = {f"{name}:{pk}": pk for pk in pks}
-        kept = cached_each_for_content(
-            names,
-            lambda missing: {
-                f"{name}:{pk}": n for pk, n in count([names[m] for m in missing]).items()
-            },
-        )
-        figures = {pk: kept[key] for key, pk in names.items()}
+    names = {f"{name}:{row.pk}": row.pk for row in rows}
+    kept = cached_each_for_content(
+        names,
+        lambda missing: {f"{name}:{pk}": n for pk, n in count([names[m] for m in missing]).items()},
+        user=user,
+    )
+    figures = {pk: kept[key] for key, pk in names.items() if key in kept}
     for row in rows:
         for attribute, value in figures.get(row.pk, dict.fromkeys(counts, 0)).items():
             setattr(row, attribute, value)
@@ -374,7 +369,7 @@ def profile_sections(person, user):
         }
         return {"papers": [summary_of(paper) for paper in loaded], "sections": sections}
 
-    kept = compute() if sees_drafts(user) else cached_for_content(f"profile:{person.pk}", compute)
+    kept = cached_for_content(f"profile:{person.pk}", compute, user=user)
     return (loaded if loaded is not None else kept["papers"]), kept["sections"]
 
 

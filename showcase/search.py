@@ -394,17 +394,25 @@ _fts5_checked = {}
 def fts5_ready(connection):
     """Whether this SQLite database has its FTS5 indexes (migration 0008): SQLite built
     with FTS5 (``PRAGMA compile_options``) and the tables there. Checked once per
-    database; without them search falls back to containment matching."""
+    database; without them search falls back to containment matching.
+
+    The probe runs on the driver's own cursor, outside Django's query log: it is the
+    process's first search, not the page's, and logged it made a page's query count
+    depend on which request happened to search first."""
     key = (connection.alias, connection.settings_dict["NAME"])
     if key not in _fts5_checked:
-        with connection.cursor() as cursor:
+        connection.ensure_connection()
+        cursor = connection.connection.cursor()
+        try:
             cursor.execute("PRAGMA compile_options")
             built = any(option == "ENABLE_FTS5" for (option,) in cursor.fetchall())
             cursor.execute(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = %s",
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
                 [fts_table(Publication)],
             )
             _fts5_checked[key] = built and cursor.fetchone()[0] == 1
+        finally:
+            cursor.close()
     return _fts5_checked[key]
 
 
