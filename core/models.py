@@ -135,6 +135,11 @@ class PublicModel(SafeURLsMixin):
         if self.publish_at and self.unpublish_at and self.unpublish_at <= self.publish_at:
             raise ValidationError({"unpublish_at": "Must be later than “publish at”."})
 
+    def note_edited(self, names):
+        """An editor set the fields (and inline lists, by relation name) in ``names`` by
+        hand. Models whose values imports may refill keep this (``Publication``); saving
+        is the caller's."""
+
     @property
     def is_live(self):
         """True when visitors can see this object now (the Python twin of ``published_q``)."""

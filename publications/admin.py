@@ -34,6 +34,7 @@ class AuthorshipFormSet(BaseInlineFormSet):
 
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
+    verbose_name, verbose_name_plural = "author", "authors"
     formset = AuthorshipFormSet
     extra = 0
     autocomplete_fields = ("person", "affiliations")
@@ -151,8 +152,14 @@ class PublicationAdmin(PublicModelAdmin):
     def save_model(self, request, obj, form, change):
         # What an editor changes by hand is kept through later imports (unless --overwrite).
         if change and form.changed_data:
-            obj.edited_fields = sorted(set(obj.edited_fields) | set(form.changed_data))
+            obj.note_edited(form.changed_data)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and any(formset.has_changed() for formset in formsets):
+            form.instance.note_edited(["authorships"])  # the author rows, likewise
+            form.instance.save(update_fields=["edited_fields"])
 
     @admin.action(description="Feature selected papers", permissions=["change"])
     def feature(self, request, queryset):

@@ -286,6 +286,12 @@ class Publication(PublicModel):
         year = f" ({self.published_on.year})" if self.published_on else ""
         return f"{self.title}{year}"
 
+    def note_edited(self, names):
+        """Fields an editor set by hand, kept through later imports (``edited_fields``);
+        a change to the author rows counts as ``authors``."""
+        names = {"authors" if name == "authorships" else name for name in names}
+        self.edited_fields = sorted(set(self.edited_fields or ()) | names)
+
     @property
     def listed_authorships(self):
         """The author list in order: the authors whose position is known."""

@@ -15,7 +15,6 @@ class ShowcaseConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import editors, revisions
+        from . import editors
 
-        revisions.register()
         post_migrate.connect(editors.ensure_editors_group, sender=self)

@@ -262,8 +262,7 @@ class PublicationSerializer(PublicModelSerializer):
         changed |= {name for name in ("topics", "organizations") if name in validated_data}
         if authors is not None:
             changed.add("authorships")
-        if changed:
-            instance.edited_fields = sorted(set(instance.edited_fields) | changed)
+        instance.note_edited(changed)
         publication = super().update(instance, validated_data)
         if authors is not None:
             set_authorships(publication=publication, authors=authors)

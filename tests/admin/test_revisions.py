@@ -21,6 +21,21 @@ def history_url(obj):
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_history", args=[obj.pk])
 
 
+def revision_url(obj, version):
+    meta = obj._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_revision", args=[obj.pk, version.pk])
+
+
+def restore_in_admin(client, obj, version):
+    """Open the version's restore page, as an editor does from History, and confirm."""
+    page = client.get(revision_url(obj, version))
+    assert page.status_code == 200
+    assert "Restore this version" in page.content.decode()
+    response = client.post(revision_url(obj, version))
+    assert response.status_code == 302, response
+    return page
+
+
 def save_in_admin(client, obj, **changes):
     page = client.get(change_url(obj))
     response = client.post(change_url(obj), change_form_data(page, **changes))
@@ -65,12 +80,9 @@ def test_restoring_a_version_brings_back_fields_and_authors(staff_client, paper)
         title="Changed title",
         **{"authorships-0-name": "Someone Else"},
     )
-    meta = paper._meta
-    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_revision", args=[paper.pk, first.pk])
-    form = staff_client.get(url)
-    assert form.status_code == 200
-    response = staff_client.post(url, change_form_data(form))
-    assert response.status_code == 302
+    page = restore_in_admin(staff_client, paper, first).content.decode()
+    assert "Changed title" in page and "First title" in page  # shown before it is done
+    assert "Someone Else" in page and "Ada Lovelace" in page
     paper.refresh_from_db()
     assert paper.title == "First title"
     assert [a.name for a in paper.authorships.all()] == ["Ada Lovelace", "Charles Babbage"]
@@ -89,12 +101,38 @@ def test_bulk_publish_is_recorded_as_a_revision(staff_client, superuser):
         assert version.field_dict["is_published"] is True
 
 
+def test_each_model_follows_exactly_the_rows_its_admin_edits():
+    from reversion.revisions import _get_options
+
+    from media_items.models import MediaItem, Outlet
+    from profiles.models import Organization, Person
+    from publications.models import Topic
+
+    follows = {
+        model.__name__: _get_options(model).follow
+        for model in (Person, Publication, MediaItem, Organization, Topic, Outlet)
+    }
+    assert follows == {
+        "Person": ("affiliations", "links", "reported_metrics", "selected_work"),
+        "Publication": ("authorships",),
+        "MediaItem": ("appearances", "key_points"),
+        "Organization": (),
+        "Topic": (),
+        "Outlet": (),
+    }
+
+
 def test_person_revisions_follow_affiliations_and_selected_work(staff_client):
+    from tests.factories import AffiliationFactory, SelectedWorkFactory
+
     person = PersonFactory(name="Evan")
+    AffiliationFactory(person=person, role="Research scientist")
+    SelectedWorkFactory(person=person, title="Conditioning Predictive Models", url="https://x.org")
     save_in_admin(staff_client, person)
     version = Version.objects.get_for_object(person).get()
-    followed = {v.content_type.model for v in version.revision.version_set.all()}
-    assert "person" in followed
+    held = sorted((v.content_type.model, v.object_repr) for v in version.revision.version_set.all())
+    assert [model for model, _ in held] == ["affiliation", "person", "selectedwork"]
+    assert ("selectedwork", "Conditioning Predictive Models") in held
 
 
 def test_second_editor_cannot_silently_overwrite_the_first(client, paper):
@@ -111,7 +149,7 @@ def test_second_editor_cannot_silently_overwrite_the_first(client, paper):
     )  # …then Bob saves.
     assert response.status_code == 200
     page = response.content.decode()
-    assert "saved by alice after you opened it" in page
+    assert "saved by alice on " in page and "after you opened it" in page
     assert "They changed: Title." in page
     assert 'value="Bob&#x27;s title"' in page  # Bob's typing is kept in the form
     assert Publication.objects.get(pk=paper.pk).title == "Alice's title"
@@ -201,11 +239,28 @@ def test_history_and_restore_cover_each_model_and_its_inlines(staff_client, case
     history = staff_client.get(history_url(obj)).content.decode()
     assert "Renamed" in history and original in history
 
-    meta = obj._meta
-    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_revision", args=[obj.pk, first.pk])
-    form = staff_client.get(url)
-    assert form.status_code == 200
-    assert staff_client.post(url, change_form_data(form)).status_code == 302
+    restore_in_admin(staff_client, obj, first)
     obj.refresh_from_db()
     assert getattr(obj, main_field) == original
     assert read_inline(obj) == [old]
+
+
+def test_conflict_after_an_import_names_only_who_saved_since_and_what_differs(client):
+    from publications.importing.detect import Source
+    from publications.importing.service import import_papers
+
+    bib = b"@article{a, title={Imported paper}, author={Ada Lovelace and Bob Byte}, year={2020}}"
+    assert import_papers([Source(name="a.bib", data=bib)]).ok
+    paper = Publication.objects.get()
+    alice, bob = EditorFactory(username="alice"), EditorFactory(username="bob")
+    client.force_login(bob)
+    bobs_page = client.get(change_url(paper))
+    client.force_login(alice)
+    save_in_admin(client, paper, venue="Alice's venue", **{"authorships-1-name": "B. Byte"})
+    client.force_login(bob)
+    response = client.post(change_url(paper), change_form_data(bobs_page, title="Bob's title"))
+    page = response.content.decode()
+    assert "saved by alice on " in page
+    assert "import" not in page.split("saved by")[1].split("after you opened it")[0]
+    assert "They changed: Venue, Authors." in page
+    assert Publication.objects.get(pk=paper.pk).title == "Imported paper"

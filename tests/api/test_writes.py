@@ -96,7 +96,7 @@ class TestPublications:
         assert list(paper.authorships.values_list("position", "name")) == [(1, "Only Author")]
         paper.refresh_from_db()
         assert paper.venue == "ICML"
-        assert set(paper.edited_fields) == {"venue", "authorships"}
+        assert set(paper.edited_fields) == {"venue", "authors"}
 
     def test_renaming_keeps_the_old_slug_in_history_and_the_stable_id(self, editor_api):
         paper = PublicationFactory(slug="old")

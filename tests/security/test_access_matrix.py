@@ -247,7 +247,10 @@ def check_admin_action(m, label, action, obj):
         version = Version.objects.get_deleted(model).first()
         url = reverse(name, args=[version.pk])
         m.check("get", url, gate(add and change))
-        m.check("post", url, "allowed" if add and change else 403, {})
+        allowed = add and change  # then the POST recovers the object: a write
+        m.check("post", url, 302 if allowed else 403, {}, unchanged=not allowed)
+        if allowed and not model._base_manager.filter(pk=version.object_id).exists():
+            m.problems.append(f"POST {url}: not recovered")
     elif action == "preview":
         url = reverse(name, args=[pk])
         m.check("get", url, gate(view))
