@@ -227,6 +227,7 @@ def generate(*, people=100, publications=1000, media=100, seed=1, progress=None)
             authorships = []
             for paper in papers:
                 n_authors = min(30, max(1, int(rng.expovariate(1 / 6)) + 1))
+                linked = set()
                 for position in range(1, n_authors + 1):
                     person = rng.choice(persons) if rng.random() < 0.35 else None
                     authorships.append(
@@ -236,11 +237,14 @@ def generate(*, people=100, publications=1000, media=100, seed=1, progress=None)
                             name=person.name
                             if person
                             else f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
-                            person=person,
+                            # A person is an author of a paper once (the admin's rule); a
+                            # second draw of them is a namesake (and the draws stay the same).
+                            person=person if person not in linked else None,
                             is_equal_contribution=position <= 2 and rng.random() < 0.1,
                             is_corresponding=position == n_authors and rng.random() < 0.3,
                         )
                     )
+                    linked.add(person)
                 for topic in rng.sample(topics, rng.randint(0, 2)):
                     topic_links.append(PublicationTopic(publication=paper, topic=topic))
             created = Authorship.objects.bulk_create(authorships, batch_size=BATCH)
