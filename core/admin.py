@@ -1,4 +1,3 @@
-import reversion
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
@@ -9,6 +8,7 @@ from django.utils.translation import ngettext
 from .admin_revisions import EditConflictForm, RevisionAdminMixin
 from .models import LinkCheck, SlugHistory
 from .preview import SAVED, UNSAVED, render_preview, unsaved_instance
+from .revisions import recorded
 
 AUDIT_FIELDS = ("stable_id", "created_at", "updated_at")
 # The publishing window: visitors see an item only while it is published and inside it.
@@ -39,9 +39,7 @@ class PublicModelAdmin(RevisionAdminMixin):
 
     def _set_published(self, request, queryset, value):
         state = "published" if value else "unpublished"
-        with reversion.create_revision():
-            reversion.set_user(request.user)
-            reversion.set_comment(f"Bulk action: {state}.")
+        with recorded(user=request.user, comment=f"Bulk action: {state}."):
             count = 0
             for obj in queryset:
                 obj.is_published = value

@@ -15,11 +15,12 @@ Which relations a model's versions follow is declared once, by its admin's inlin
 
 import datetime
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.utils.formats import localize
 from django.utils.timezone import template_localtime
 from reversion.errors import RevertError
@@ -58,6 +59,16 @@ def register(model, follow):
 def follows(model):
     """The reverse relations (``ManyToOneRel``) a version of ``model`` holds rows of."""
     return [model._meta.get_field(name) for name in _get_options(model).follow]
+
+
+@contextmanager
+def recorded(*, user, comment):
+    """A transaction whose saves are kept as one revision by ``user`` with ``comment``."""
+    with transaction.atomic(), reversion.create_revision():
+        if user is not None and user.is_authenticated:
+            reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
 
 
 # -- what a version holds -----------------------------------------------------------------

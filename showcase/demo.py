@@ -9,13 +9,12 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import reversion
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
+from core.revisions import recorded
 from media_items.models import Appearance, KeyPoint, MediaItem, Outlet
 from profiles.models import Affiliation, Organization, Person, ProfileLink, ReportedMetric
 from publications.models import Authorship, Publication, Topic
@@ -64,8 +63,7 @@ def load_demo(path=DEMO_FILE) -> LoadReport:
     data = read_demo_file(path)
     loader = _Loader(data)
     try:
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment("Loaded the demo content.")
+        with recorded(user=None, comment="Loaded the demo content."):
             loader.run()
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise DemoDataError(f"{path}: {loader.where}: invalid or missing value ({exc})") from None

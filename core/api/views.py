@@ -1,8 +1,9 @@
 from functools import cached_property
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.http import Http404, JsonResponse
 from django.template.defaultfilters import filesizeformat
@@ -10,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..revisions import recorded
 from ..stable_ids import normalize_stable_id
 from ..views import can_preview
 
@@ -116,18 +118,24 @@ class PublicModelViewSet(PublicReadMixin, viewsets.ModelViewSet):
     def _reload(self, serializer):
         serializer.instance = self.detail_queryset().get(pk=serializer.instance.pk)
 
+    def _recorded(self, comment):
+        """One transaction and one revision by the API user, as an admin save keeps."""
+        return recorded(user=self.request.user, comment=f"{comment} through the API.")
+
     def perform_create(self, serializer):
-        with transaction.atomic():
+        with self._recorded("Created"):
             serializer.save()
         self._reload(serializer)
 
     def perform_update(self, serializer):
-        with transaction.atomic():
+        with self._recorded("Changed"):
             serializer.save()
         self._reload(serializer)
 
     def perform_destroy(self, instance):
-        with transaction.atomic():
+        # Its last state is kept, so “Recover deleted” in the admin can bring it back.
+        with self._recorded("Deleted"):
+            reversion.add_to_revision(instance)
             instance.delete()
 
 

@@ -312,3 +312,36 @@ def test_the_change_form_of_a_restored_paper_saves_again(editor_client):
     page = editor_client.get(change_url(paper))
     response = editor_client.post(change_url(paper), change_form_data(page, title="Three"))
     assert response.status_code == 302
+
+
+def test_api_writes_are_versions_an_editor_can_restore_and_recover(editor_client, editor):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(editor)
+    created = api.post(
+        "/api/v1/publications/",
+        {"title": "Through the API", "kind": "preprint", "authorships": [{"name": "Ada"}]},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    paper = Publication.objects.get(title="Through the API")
+    slug = paper.slug
+    assert (
+        api.patch(f"/api/v1/publications/{slug}/", {"venue": "ICML"}, format="json").status_code
+        == 200
+    )
+    versions = list(Version.objects.get_for_object(paper).order_by("pk"))
+    assert [v.revision.get_comment() for v in versions] == [
+        "Created through the API.",
+        "Changed through the API.",
+    ]
+    assert {v.revision.user for v in versions} == {editor}
+    restore_in_admin(editor_client, paper, versions[0])
+    assert Publication.objects.get(pk=paper.pk).venue == ""
+
+    assert api.delete(f"/api/v1/publications/{slug}/").status_code == 204
+    (deleted,) = Version.objects.get_deleted(Publication)
+    url = reverse("admin:publications_publication_recover", args=[deleted.pk])
+    assert editor_client.post(url).status_code == 302
+    assert [a.name for a in Publication.objects.get(pk=paper.pk).authorships.all()] == ["Ada"]
