@@ -6,6 +6,7 @@ without reloading the settings. Every one returns the single-machine default whe
 variables are unset.
 """
 
+import ipaddress
 from importlib.util import find_spec
 from urllib.parse import urlsplit
 
@@ -119,6 +120,21 @@ def static_url(value):
             f"at /static/), not {value!r}"
         )
     return value
+
+
+def trusted_proxies(value):
+    """``DJANGO_TRUSTED_PROXIES``: the reverse proxies (addresses or networks, comma-
+    separated) whose ``X-Forwarded-For`` names the client (core.client_ip). None when
+    unset: a proxy is trusted only when named, loopback included."""
+    entries = _split(value)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DJANGO_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+            ) from None
+    return entries
 
 
 def origins(*urls):

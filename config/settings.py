@@ -185,7 +185,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # (0: until an admin unlocks it, under Axes > Access attempts, or with
 # `manage.py axes_reset_username <name>` / `axes_reset`). A successful login clears the
 # count. Behind a proxy, the client address is taken from X-Forwarded-For only when the
-# request comes from one of DJANGO_TRUSTED_PROXIES (core.client_ip).
+# request comes from one of DJANGO_TRUSTED_PROXIES (core.client_ip); the API's anonymous
+# throttle counts by the same address.
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+IP before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -193,7 +194,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF_MINUTES = int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "60"))
-TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+# None by default: a proxy is trusted only when named (addresses or networks, e.g.
+# "127.0.0.1" for nginx on the same machine). Also what gunicorn trusts X-Forwarded-Proto
+# from, unless GUNICORN_FORWARDED_ALLOW_IPS says otherwise (gunicorn.conf.py).
+TRUSTED_PROXIES = deployment.trusted_proxies(env("DJANGO_TRUSTED_PROXIES"))
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
