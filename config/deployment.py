@@ -122,6 +122,30 @@ def static_url(value):
     return value
 
 
+def site_url(value):
+    """``SITE_URL``: the site's public origin (``https://research.example.org``) that every
+    absolute URL starts with (core.site_url), or "" to use each request's own scheme and
+    host. Only a scheme and host (and port): the site is served at the root."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("https", "http")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's origin, such as https://research.example.org "
+            f"(a scheme and host, no path), not {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
 def trusted_proxies(value):
     """``DJANGO_TRUSTED_PROXIES``: the reverse proxies (addresses or networks, comma-
     separated) whose ``X-Forwarded-For`` names the client (core.client_ip). None when

@@ -43,6 +43,11 @@ SECRET_KEY_FROM_ENVIRONMENT = bool(env("DJANGO_SECRET_KEY", ""))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The site's public origin (https://research.example.org): every absolute URL (canonical
+# links, og:url, JSON-LD, feeds, sitemaps, permalinks, exports, the API) starts with it,
+# so no response depends on the Host header. Empty: each request's own scheme and host
+# (core.site_url), and the page cache keeps a copy per host.
+SITE_URL = deployment.site_url(env("SITE_URL"))
 SITE_NAME = env("SITE_NAME", "Research profiles")
 SITE_CONTACT = env("SITE_CONTACT_EMAIL", "webmaster@example.org")
 
@@ -77,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages see only the query parameters they declare, sorted (core.query).
+    "core.middleware.CanonicalQueryMiddleware",
     # Anonymous GET/HEAD outside the admin may read from replicas (config/routers.py).
     "core.middleware.ReplicaReadsMiddleware",
     # Before sessions and auth: a cache hit needs no database query at all.

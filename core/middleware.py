@@ -1,4 +1,5 @@
-"""Guards that answer hostile requests early, before any view or query runs."""
+"""Guards that answer hostile requests early, before any view or query runs, and the
+rules that decide which requests are public reads."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
@@ -8,6 +9,7 @@ from django.template.loader import render_to_string
 from config.routers import replica_reads
 
 from .limits import MAX_QUERY_STRING_BYTES, MAX_REQUEST_BODY_BYTES
+from .query import canonicalize
 
 
 def _content_length(request):
@@ -17,15 +19,35 @@ def _content_length(request):
         return 0
 
 
+def carries_credentials(request):
+    """Whether ``request`` may be someone's: it has a session cookie or an
+    ``Authorization`` header (an API token). Its answer may show what only that user
+    sees (drafts, for staff), so it is never cached for others."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+
+
+def _in_admin(request):
+    return request.path.startswith("/" + settings.ADMIN_URL.lstrip("/"))
+
+
 def is_anonymous_read(request):
     """A GET or HEAD without a session cookie or credentials, outside the admin: a request
     that the page cache may answer and whose reads may come from a replica (nobody logged
     in, so no draft and nothing just saved by this visitor to see)."""
     return (
         request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-        and not request.path.startswith("/" + settings.ADMIN_URL.lstrip("/"))
+        and not carries_credentials(request)
+        and not _in_admin(request)
+    )
+
+
+def is_public_page(request):
+    """A GET or HEAD of a page the page cache may keep, whoever asks: outside the admin
+    and outside ``PAGE_CACHE_SKIP`` (the API, which refuses unknown parameters itself)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not _in_admin(request)
+        and not request.path.startswith(tuple(getattr(settings, "PAGE_CACHE_SKIP", ())))
     )
 
 
@@ -71,6 +93,19 @@ class RequestLimitsMiddleware:
             return JsonResponse({"detail": detail}, status=status)
         body = render_to_string(template, {**context, "SITE_NAME": settings.SITE_NAME})
         return HttpResponse(body, status=status)
+
+
+class CanonicalQueryMiddleware:
+    """Public pages see only the query parameters they declare, sorted (core.query), so
+    that an unknown parameter neither changes a page nor makes a new page-cache entry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_public_page(request):
+            canonicalize(request)
+        return self.get_response(request)
 
 
 class ReplicaReadsMiddleware:
