@@ -77,11 +77,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers first, so that every response gets them: static files, 304s,
+    # the 413/414 refusals and the redirects that add a slash included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so cached pages get the header too (see SECURE_CSP).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers to a session or token are `Cache-Control: private` (staff see drafts).
+    "core.middleware.PrivateResponsesMiddleware",
     # Public pages see only the query parameters they declare, sorted (core.query).
     "core.middleware.CanonicalQueryMiddleware",
     # Anonymous GET/HEAD outside the admin may read from replicas (config/routers.py).
@@ -93,7 +98,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: answers a locked-out login attempt with the lockout page (see AXES_*).
     "axes.middleware.AxesMiddleware",
 ]

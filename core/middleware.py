@@ -5,10 +5,11 @@ from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 from config.routers import replica_reads
 
-from .limits import MAX_QUERY_STRING_BYTES, MAX_REQUEST_BODY_BYTES
+from .limits import MAX_REQUEST_BODY_BYTES, MAX_URL_BYTES
 from .query import canonicalize
 
 
@@ -52,11 +53,13 @@ def is_public_page(request):
 
 
 class RequestLimitsMiddleware:
-    """Refuse absurdly long query strings (414) and request bodies (413) before anything
-    parses them, with a page that says why (JSON under ``/api/``).
+    """Refuse absurdly long URLs (414) and request bodies (413) before anything parses
+    them, with a page that says why (JSON under ``/api/``).
 
-    Real filter, search and pagination URLs stay far below ``MAX_QUERY_STRING_BYTES``
-    (8 KB by default). ``MAX_REQUEST_BODY_BYTES`` (10 MB by default) bounds every body,
+    Real filter, search and pagination URLs stay far below ``MAX_URL_BYTES`` (8,000 bytes
+    of path and query by default), which gunicorn's own request-line limit
+    (``gunicorn.conf.py``) leaves room for, so that this page answers rather than
+    gunicorn's bare 400. ``MAX_REQUEST_BODY_BYTES`` (10 MB by default) bounds every body,
     uploads included: Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` leaves out uploaded files,
     which it streams to disk, so without this a multipart body of any size would be read
     (the CSRF check reads it, even for a visitor)."""
@@ -65,14 +68,14 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        query_limit = getattr(settings, "MAX_QUERY_STRING_BYTES", MAX_QUERY_STRING_BYTES)
-        if len(request.META.get("QUERY_STRING", "")) > query_limit:
+        url_limit = getattr(settings, "MAX_URL_BYTES", MAX_URL_BYTES)
+        if url_bytes(request) > url_limit:
             return self.refuse(
                 request,
                 414,
                 "414.html",
-                f"The query string is longer than {filesizeformat(query_limit)}.",
-                limit=query_limit,
+                f"The address is longer than {url_limit:,} bytes.",
+                limit=url_limit,
             )
         body_limit = getattr(settings, "MAX_REQUEST_BODY_BYTES", MAX_REQUEST_BODY_BYTES)
         size = _content_length(request)
@@ -95,6 +98,11 @@ class RequestLimitsMiddleware:
         return HttpResponse(body, status=status)
 
 
+def url_bytes(request):
+    """Length of the path and query, percent-encoded as in the request line."""
+    return len(request.get_full_path())
+
+
 class CanonicalQueryMiddleware:
     """Public pages see only the query parameters they declare, sorted (core.query), so
     that an unknown parameter neither changes a page nor makes a new page-cache entry."""
@@ -106,6 +114,21 @@ class CanonicalQueryMiddleware:
         if is_public_page(request):
             canonicalize(request)
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: private`` on every answer to a request with credentials (a
+    session or an API token): staff see drafts, so no shared cache (a proxy, a CDN) may
+    keep what they were shown and hand it to someone else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if carries_credentials(request):
+            patch_cache_control(response, private=True)
+        return response
 
 
 class ReplicaReadsMiddleware:
