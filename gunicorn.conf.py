@@ -16,4 +16,12 @@ max_requests_jitter = max_requests // 10
 preload_app = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The proxies whose X-Forwarded-Proto gunicorn believes: those the app trusts for the
+# client address (DJANGO_TRUSTED_PROXIES), unless set apart. None by default.
+forwarded_allow_ips = os.environ.get(
+    "GUNICORN_FORWARDED_ALLOW_IPS", os.environ.get("DJANGO_TRUSTED_PROXIES", "")
+)
+# gunicorn's largest request line (its default, 4,094 bytes, would answer a long address
+# with a bare 400): the app's own limit (core.limits.MAX_URL_BYTES, 8,000) answers first,
+# with its 414 page and the security headers.
+limit_request_line = 8190

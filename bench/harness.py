@@ -121,23 +121,23 @@ def free_port():
 
 
 class Server:
-    """gunicorn (gunicorn.conf.py, 2 sync workers) on 127.0.0.1, stopped on exit."""
+    """gunicorn (gunicorn.conf.py, 2 sync workers) on 127.0.0.1, stopped on exit. ``env``
+    adds to, or overrides, the environment below."""
 
     def __init__(self, database_url, static_root, *, workers=2, port=None, **env):
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = production_env(
-            database_url,
-            GUNICORN_BIND=f"127.0.0.1:{self.port}",
-            GUNICORN_WORKERS=workers,
-            GUNICORN_ACCESS_LOG="/dev/null",
-            DJANGO_STATIC_ROOT=static_root,
-            API_ANON_RATE="",  # the anonymous API throttle would cap the load run
+        defaults = {
+            "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+            "GUNICORN_WORKERS": workers,
+            "GUNICORN_ACCESS_LOG": "/dev/null",
+            "DJANGO_STATIC_ROOT": static_root,
+            "API_ANON_RATE": "",  # the anonymous API throttle would cap the load run
             # No recycling mid-run: a recycled worker starts with an empty local-memory
             # page cache, which would turn "cached" runs into partly uncached ones.
-            GUNICORN_MAX_REQUESTS=0,
-            **env,
-        )
+            "GUNICORN_MAX_REQUESTS": 0,
+        }
+        self.env = production_env(database_url, **{**defaults, **env})
         self.process = None
 
     def __enter__(self):

@@ -6,6 +6,7 @@ without reloading the settings. Every one returns the single-machine default whe
 variables are unset.
 """
 
+import ipaddress
 from importlib.util import find_spec
 from urllib.parse import urlsplit
 
@@ -119,6 +120,45 @@ def static_url(value):
             f"at /static/), not {value!r}"
         )
     return value
+
+
+def site_url(value):
+    """``SITE_URL``: the site's public origin (``https://research.example.org``) that every
+    absolute URL starts with (core.site_url), or "" to use each request's own scheme and
+    host. Only a scheme and host (and port): the site is served at the root."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("https", "http")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username
+        or parts.password
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL must be the site's origin, such as https://research.example.org "
+            f"(a scheme and host, no path), not {value!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def trusted_proxies(value):
+    """``DJANGO_TRUSTED_PROXIES``: the reverse proxies (addresses or networks, comma-
+    separated) whose ``X-Forwarded-For`` names the client (core.client_ip). None when
+    unset: a proxy is trusted only when named, loopback included."""
+    entries = _split(value)
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"DJANGO_TRUSTED_PROXIES: {entry!r} is not an IP address or network"
+            ) from None
+    return entries
 
 
 def origins(*urls):

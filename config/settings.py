@@ -43,6 +43,11 @@ SECRET_KEY_FROM_ENVIRONMENT = bool(env("DJANGO_SECRET_KEY", ""))
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# The site's public origin (https://research.example.org): every absolute URL (canonical
+# links, og:url, JSON-LD, feeds, sitemaps, permalinks, exports, the API) starts with it,
+# so no response depends on the Host header. Empty: each request's own scheme and host
+# (core.site_url), and the page cache keeps a copy per host.
+SITE_URL = deployment.site_url(env("SITE_URL"))
 SITE_NAME = env("SITE_NAME", "Research profiles")
 SITE_CONTACT = env("SITE_CONTACT_EMAIL", "webmaster@example.org")
 
@@ -72,11 +77,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The security headers first, so that every response gets them: static files, 304s,
+    # the 413/414 refusals and the redirects that add a slash included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so cached pages get the header too (see SECURE_CSP).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers to a session or token are `Cache-Control: private` (staff see drafts).
+    "core.middleware.PrivateResponsesMiddleware",
+    # Public pages see only the query parameters they declare, sorted (core.query).
+    "core.middleware.CanonicalQueryMiddleware",
     # Anonymous GET/HEAD outside the admin may read from replicas (config/routers.py).
     "core.middleware.ReplicaReadsMiddleware",
     # Before sessions and auth: a cache hit needs no database query at all.
@@ -86,7 +98,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: answers a locked-out login attempt with the lockout page (see AXES_*).
     "axes.middleware.AxesMiddleware",
 ]
@@ -185,7 +196,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # (0: until an admin unlocks it, under Axes > Access attempts, or with
 # `manage.py axes_reset_username <name>` / `axes_reset`). A successful login clears the
 # count. Behind a proxy, the client address is taken from X-Forwarded-For only when the
-# request comes from one of DJANGO_TRUSTED_PROXIES (core.client_ip).
+# request comes from one of DJANGO_TRUSTED_PROXIES (core.client_ip); the API's anonymous
+# throttle counts by the same address.
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+IP before any password is checked.
     "axes.backends.AxesStandaloneBackend",
@@ -193,7 +205,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_COOLOFF_MINUTES = int(env("DJANGO_LOGIN_COOLOFF_MINUTES", "60"))
-TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+# None by default: a proxy is trusted only when named (addresses or networks, e.g.
+# "127.0.0.1" for nginx on the same machine). Also what gunicorn trusts X-Forwarded-Proto
+# from, unless GUNICORN_FORWARDED_ALLOW_IPS says otherwise (gunicorn.conf.py).
+TRUSTED_PROXIES = deployment.trusted_proxies(env("DJANGO_TRUSTED_PROXIES"))
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

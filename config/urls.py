@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponseRedirect
 from django.templatetags.static import static
 from django.urls import include, path
@@ -8,7 +7,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from core import media
+from core import media, sitemaps
 from showcase.sitemaps import SITEMAPS
 
 
@@ -32,13 +31,13 @@ urlpatterns = [
     path("", include("core.urls")),
     path(
         "sitemap.xml",
-        require_safe(sitemap_views.index),
+        sitemaps.index,
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        require_safe(sitemap_views.sitemap),
+        sitemaps.sitemap,
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),

@@ -20,6 +20,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
+from .query import filterset_parameters
+from .site_url import absolute_url
+
 FEED_ITEMS = 50
 FEED_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
 # Characters XML 1.0 cannot carry at all (not even escaped).
@@ -98,7 +101,10 @@ class AtomFeed(Feed):
 
     The instance in the URLconf is shared by every request, so each request works on
     a copy that knows its request (``self.request``), which item methods need for
-    absolute URLs and which Django's ``Feed`` does not pass them.
+    absolute URLs and which Django's ``Feed`` does not pass them. Every link and id is
+    made absolute here, from ``core.site_url`` (Django would add the request's own host
+    to a relative one); subclasses give paths: ``page_path`` (the page the feed
+    follows) and ``feed_path``.
     """
 
     feed_type = SafeAtom1Feed
@@ -121,9 +127,24 @@ class AtomFeed(Feed):
     def author_name(self):
         return settings.SITE_NAME
 
+    def page_path(self, obj):
+        raise NotImplementedError
+
+    def feed_path(self, obj):
+        return self.request.path
+
+    def link(self, obj):
+        return absolute_url(self.request, self.page_path(obj))
+
+    def feed_url(self, obj):
+        return absolute_url(self.request, self.feed_path(obj))
+
+    def item_link(self, item):
+        return absolute_url(self.request, item.get_absolute_url())
+
     def item_guid(self, item):
         # The permalink never changes, so a renamed item is not a new entry to readers.
-        return self.request.build_absolute_uri(item.get_permalink())
+        return absolute_url(self.request, item.get_permalink())
 
     def item_updateddate(self, item):
         return item.updated_at
@@ -137,6 +158,11 @@ class FilteredFeed(AtomFeed):
     list_url_name = ""
     feed_url_name = ""
     base_title = ""
+    #: Parameters read beyond the FilterSet's (the paper list's search box, ``q``).
+    extra_parameters = ()
+
+    def query_parameters(self):
+        return (*filterset_parameters(self.filterset_class), *self.extra_parameters)
 
     def queryset(self):
         raise NotImplementedError
@@ -165,10 +191,10 @@ class FilteredFeed(AtomFeed):
     def subtitle(self, obj):
         return f"The newest entries of {self.base_title.lower()} on {settings.SITE_NAME}."
 
-    def link(self, obj):
+    def page_path(self, obj):
         return reverse(self.list_url_name) + self._query(obj)
 
-    def feed_url(self, obj):
+    def feed_path(self, obj):
         return reverse(self.feed_url_name) + self._query(obj)
 
     def items(self, obj):

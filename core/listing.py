@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django_filters.views import FilterView
 
+from .query import filterset_parameters
+
 MAX_VALUE_SHOWN = 40  # characters of a bad parameter value echoed back in a message
 
 
@@ -44,6 +46,7 @@ class SafePaginationMixin:
 
     page_kwarg = "page"
     page_notice = ""
+    query_parameters = ("page",)  # what the view reads from the query (core.query)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(
@@ -252,6 +255,15 @@ class FilteredListView(SafePaginationMixin, FilterView):
     groupings = ()
     default_group = ""
     extra_filters = {}
+
+    @classmethod
+    def query_parameters(cls):
+        return (
+            *filterset_parameters(cls.filterset_class),
+            "group",
+            cls.page_kwarg,
+            *cls.extra_filters,
+        )
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

@@ -5,17 +5,21 @@ own route when they live on this machine's disk (the default storage). Only imag
 that the upload validator accepts are served, each with the content type of its
 extension (the validator names files by their decoded format, so the two agree), never
 sniffed, and never rendered as a document that could run anything
-(``Content-Security-Policy: sandbox``) even when opened on its own. Anything else under
-``MEDIA_ROOT`` is a 404, as is any path outside it.
+(``Content-Security-Policy: sandbox``) even when opened on its own. Only real uploads
+are served: files inside the folders the models upload to (``upload_folders``), reached
+without following a symbolic link. Anything else under ``MEDIA_ROOT`` is a 404, as is any
+path outside it.
 
 With object storage (``DJANGO_MEDIA_STORAGE=s3``) files are served by the bucket or its
 CDN and this route is not installed.
 """
 
+import functools
 import posixpath
 import re
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404
@@ -37,25 +41,54 @@ CONTENT_TYPES = {
 MAX_AGE_SECONDS = 7 * 24 * 3600
 
 
-def resolve(path: str) -> tuple[Path, str]:
-    """The file under ``MEDIA_ROOT`` that ``path`` names and its content type.
+@functools.cache
+def upload_folders():
+    """The folders under ``MEDIA_ROOT`` that models' file fields upload to: an
+    ``upload_to`` path (up to its first date placeholder), or the ``folder`` that an
+    ``upload_to`` function names (``profiles.uploads.photo_upload_to``). A field whose
+    folder cannot be told has its files served by nobody."""
+    folders = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            upload_to = getattr(field, "upload_to", None)
+            if callable(upload_to):
+                upload_to = getattr(upload_to, "folder", None)
+            folder = upload_to.split("%", 1)[0].strip("/") if isinstance(upload_to, str) else ""
+            if folder:
+                folders.add(folder)
+    return tuple(sorted(folders))
 
-    Raises ``Http404`` for a path that leaves ``MEDIA_ROOT``, names a hidden file or a
-    folder, has a type that is not served, or does not exist."""
+
+def _in_upload_folder(path):
+    return any(path.startswith(folder + "/") for folder in upload_folders())
+
+
+def resolve(path: str) -> tuple[Path, str]:
+    """The uploaded file that ``path`` names under ``MEDIA_ROOT``, and its content type.
+
+    Raises ``Http404`` for a path that leaves ``MEDIA_ROOT`` or the upload folders, names
+    a hidden file or a folder, passes through a symbolic link, has a type that is not
+    served, or does not exist."""
     normalized = posixpath.normpath(path).lstrip("/")
     parts = normalized.split("/")
     if normalized in ("", ".") or any(part.startswith(".") for part in parts):
+        raise Http404("No such file.")
+    if not _in_upload_folder(normalized):
         raise Http404("No such file.")
     content_type = CONTENT_TYPES.get(posixpath.splitext(normalized)[1].lower().lstrip("."))
     if content_type is None:
         raise Http404("No such file.")
     try:
         full = Path(safe_join(settings.MEDIA_ROOT, normalized))
-    except SuspiciousFileOperation:  # outside MEDIA_ROOT
+        root = Path(settings.MEDIA_ROOT).resolve(strict=True)
+        real = full.resolve(strict=True)
+    except (SuspiciousFileOperation, OSError):  # outside MEDIA_ROOT, or missing
         raise Http404("No such file.") from None
-    if not full.is_file():
+    # The real path must be the very path asked for: no symbolic link on the way (one
+    # would let anything on the machine be served), and inside MEDIA_ROOT.
+    if real != root.joinpath(*parts) or not real.is_file():
         raise Http404("No such file.")
-    return full, content_type
+    return real, content_type
 
 
 @require_safe

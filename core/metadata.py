@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from .site_url import absolute_url
+
 SCHEMA = "https://schema.org"
 DESCRIPTION_LENGTH = 300
 
@@ -37,10 +39,6 @@ def json_ld_script(data):
     A title containing ``</script>`` or ``<!--`` stays inside the JSON string."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
-
-
-def absolute(request, path):
-    return request.build_absolute_uri(path) if path else ""
 
 
 def _plain(text, length=DESCRIPTION_LENGTH):
@@ -109,12 +107,12 @@ def _organization(org, request):
 
 def person_json_ld(person, request):
     """A ``ProfilePage`` whose main entity is the ``Person``."""
-    url = absolute(request, person.get_absolute_url())
+    url = absolute_url(request, person.get_absolute_url())
     data = {"@type": "Person", "@id": url + "#person", "name": person.name, "url": url}
     if person.headline:
         data["description"] = person.headline
     if person.photo:
-        data["image"] = absolute(request, person.photo.url)
+        data["image"] = absolute_url(request, person.photo.url)
     if person.public_email:
         data["email"] = f"mailto:{person.public_email}"
     affiliations = [a for a in person.affiliations.all() if _is_live(a.organization)]
@@ -163,7 +161,7 @@ def _author(authorship, request):
     data = {"@type": "Person", "name": authorship.name}
     person = authorship.person
     if _is_live(person):
-        data["url"] = absolute(request, person.get_absolute_url())
+        data["url"] = absolute_url(request, person.get_absolute_url())
         if person.orcid:
             data["sameAs"] = f"https://orcid.org/{person.orcid}"
     affiliations = [org for org in authorship.affiliations.all() if _is_live(org)]
@@ -178,7 +176,7 @@ VENUE_TYPES = {"journal_article": "Periodical", "conference_paper": "Event"}
 def publication_json_ld(paper, request):
     """A ``ScholarlyArticle`` (or ``Book``/``Thesis``/``Report``) with authors in order."""
     kind_types = {"book": "Book", "thesis": "Thesis", "report": "Report", "chapter": "Chapter"}
-    url = absolute(request, paper.get_absolute_url())
+    url = absolute_url(request, paper.get_absolute_url())
     data = {
         "@context": SCHEMA,
         "@type": kind_types.get(paper.kind, "ScholarlyArticle"),
@@ -228,7 +226,7 @@ def publication_json_ld(paper, request):
         data["keywords"] = list(dict.fromkeys(keywords))
     if topics:
         data["about"] = [
-            {"@type": "Thing", "name": t.name, "url": absolute(request, t.get_absolute_url())}
+            {"@type": "Thing", "name": t.name, "url": absolute_url(request, t.get_absolute_url())}
             for t in topics
         ]
     if paper.citation_count is not None:
@@ -264,7 +262,7 @@ def _iso_duration(duration):
 def media_item_json_ld(item, request):
     """A ``PodcastEpisode``, ``VideoObject`` or ``Event`` (talks and panels), or an
     ``Article``, with its people, outlet and the papers it discusses."""
-    url = absolute(request, item.get_absolute_url())
+    url = absolute_url(request, item.get_absolute_url())
     kind = MEDIA_TYPES.get(item.kind, "CreativeWork")
     data = {"@context": SCHEMA, "@type": kind, "@id": url, "url": url, "name": item.title}
     description = item.description or _plain(item.summary)
@@ -275,7 +273,7 @@ def media_item_json_ld(item, request):
         {
             "@type": "Person",
             "name": a.person.name,
-            "url": absolute(request, a.person.get_absolute_url()),
+            "url": absolute_url(request, a.person.get_absolute_url()),
         }
         for a in item.appearances.all()
         if _is_live(a.person)
@@ -339,14 +337,14 @@ def media_item_json_ld(item, request):
             {
                 "@type": "ScholarlyArticle",
                 "name": p.title,
-                "url": absolute(request, p.get_absolute_url()),
+                "url": absolute_url(request, p.get_absolute_url()),
             }
             for p in papers
         ]
     topics = [t for t in item.topics.all() if _is_live(t)]
     if topics:
         data["about"] = [
-            {"@type": "Thing", "name": t.name, "url": absolute(request, t.get_absolute_url())}
+            {"@type": "Thing", "name": t.name, "url": absolute_url(request, t.get_absolute_url())}
             for t in topics
         ]
     data["identifier"] = item.stable_id
@@ -354,7 +352,7 @@ def media_item_json_ld(item, request):
 
 
 def topic_json_ld(topic, request):
-    url = absolute(request, topic.get_absolute_url())
+    url = absolute_url(request, topic.get_absolute_url())
     data = {
         "@context": SCHEMA,
         "@type": "CollectionPage",
@@ -434,7 +432,7 @@ def scholar_meta(paper, request):
         tags.append(("citation_arxiv_id", paper.arxiv_id))
     if paper.pdf_url:
         tags.append(("citation_pdf_url", paper.pdf_url))
-    tags.append(("citation_abstract_html_url", absolute(request, paper.get_absolute_url())))
+    tags.append(("citation_abstract_html_url", absolute_url(request, paper.get_absolute_url())))
     keywords = [t.name for t in paper.topics.all() if _is_live(t)]
     if keywords:
         tags.append(("citation_keywords", "; ".join(keywords)))
@@ -472,14 +470,14 @@ def social_meta(obj, request):
     text = description(obj)
     image = ""
     if label == "profiles.person" and obj.photo:
-        image = absolute(request, obj.photo.url)
+        image = absolute_url(request, obj.photo.url)
     og_type = OG_TYPES.get(label, "website")
     if label == "media_items.mediaitem" and obj.kind == "video":
         og_type = "video.other"
     tags = [
         ("property", "og:type", og_type),
         ("property", "og:title", title),
-        ("property", "og:url", absolute(request, obj.get_absolute_url())),
+        ("property", "og:url", absolute_url(request, obj.get_absolute_url())),
         ("property", "og:site_name", settings.SITE_NAME),
     ]
     if text:

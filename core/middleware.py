@@ -1,13 +1,16 @@
-"""Guards that answer hostile requests early, before any view or query runs."""
+"""Guards that answer hostile requests early, before any view or query runs, and the
+rules that decide which requests are public reads."""
 
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 
 from config.routers import replica_reads
 
-from .limits import MAX_QUERY_STRING_BYTES, MAX_REQUEST_BODY_BYTES
+from .limits import MAX_REQUEST_BODY_BYTES, MAX_URL_BYTES
+from .query import canonicalize
 
 
 def _content_length(request):
@@ -17,24 +20,46 @@ def _content_length(request):
         return 0
 
 
+def carries_credentials(request):
+    """Whether ``request`` may be someone's: it has a session cookie or an
+    ``Authorization`` header (an API token). Its answer may show what only that user
+    sees (drafts, for staff), so it is never cached for others."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+
+
+def _in_admin(request):
+    return request.path.startswith("/" + settings.ADMIN_URL.lstrip("/"))
+
+
 def is_anonymous_read(request):
     """A GET or HEAD without a session cookie or credentials, outside the admin: a request
     that the page cache may answer and whose reads may come from a replica (nobody logged
     in, so no draft and nothing just saved by this visitor to see)."""
     return (
         request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-        and not request.path.startswith("/" + settings.ADMIN_URL.lstrip("/"))
+        and not carries_credentials(request)
+        and not _in_admin(request)
+    )
+
+
+def is_public_page(request):
+    """A GET or HEAD of a page the page cache may keep, whoever asks: outside the admin
+    and outside ``PAGE_CACHE_SKIP`` (the API, which refuses unknown parameters itself)."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not _in_admin(request)
+        and not request.path.startswith(tuple(getattr(settings, "PAGE_CACHE_SKIP", ())))
     )
 
 
 class RequestLimitsMiddleware:
-    """Refuse absurdly long query strings (414) and request bodies (413) before anything
-    parses them, with a page that says why (JSON under ``/api/``).
+    """Refuse absurdly long URLs (414) and request bodies (413) before anything parses
+    them, with a page that says why (JSON under ``/api/``).
 
-    Real filter, search and pagination URLs stay far below ``MAX_QUERY_STRING_BYTES``
-    (8 KB by default). ``MAX_REQUEST_BODY_BYTES`` (10 MB by default) bounds every body,
+    Real filter, search and pagination URLs stay far below ``MAX_URL_BYTES`` (8,000 bytes
+    of path and query by default), which gunicorn's own request-line limit
+    (``gunicorn.conf.py``) leaves room for, so that this page answers rather than
+    gunicorn's bare 400. ``MAX_REQUEST_BODY_BYTES`` (10 MB by default) bounds every body,
     uploads included: Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` leaves out uploaded files,
     which it streams to disk, so without this a multipart body of any size would be read
     (the CSRF check reads it, even for a visitor)."""
@@ -43,14 +68,14 @@ class RequestLimitsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        query_limit = getattr(settings, "MAX_QUERY_STRING_BYTES", MAX_QUERY_STRING_BYTES)
-        if len(request.META.get("QUERY_STRING", "")) > query_limit:
+        url_limit = getattr(settings, "MAX_URL_BYTES", MAX_URL_BYTES)
+        if url_bytes(request) > url_limit:
             return self.refuse(
                 request,
                 414,
                 "414.html",
-                f"The query string is longer than {filesizeformat(query_limit)}.",
-                limit=query_limit,
+                f"The address is longer than {url_limit:,} bytes.",
+                limit=url_limit,
             )
         body_limit = getattr(settings, "MAX_REQUEST_BODY_BYTES", MAX_REQUEST_BODY_BYTES)
         size = _content_length(request)
@@ -71,6 +96,39 @@ class RequestLimitsMiddleware:
             return JsonResponse({"detail": detail}, status=status)
         body = render_to_string(template, {**context, "SITE_NAME": settings.SITE_NAME})
         return HttpResponse(body, status=status)
+
+
+def url_bytes(request):
+    """Length of the path and query, percent-encoded as in the request line."""
+    return len(request.get_full_path())
+
+
+class CanonicalQueryMiddleware:
+    """Public pages see only the query parameters they declare, sorted (core.query), so
+    that an unknown parameter neither changes a page nor makes a new page-cache entry."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if is_public_page(request):
+            canonicalize(request)
+        return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """``Cache-Control: private`` on every answer to a request with credentials (a
+    session or an API token): staff see drafts, so no shared cache (a proxy, a CDN) may
+    keep what they were shown and hand it to someone else."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if carries_credentials(request):
+            patch_cache_control(response, private=True)
+        return response
 
 
 class ReplicaReadsMiddleware:

@@ -18,6 +18,13 @@ pages every other worker has cached.
 Only GET/HEAD requests without a session cookie are cached, and only 200 responses that
 set no cookie, so staff (who see drafts) and forms with CSRF tokens are never cached;
 nor are pages that use their Content-Security-Policy nonce (it must change every time).
+
+A page is kept under everything that changes its bytes besides content: the origin its
+absolute URLs start with (``core.site_url``: ``SITE_URL``, or else the request's scheme
+and host, port included, after Django's ``ALLOWED_HOSTS`` check) and its canonical path
+and query (``core.query``: only the parameters the page reads, sorted). A page rendered
+for one ``Host`` therefore never reaches a visitor of another, and unknown parameters make
+no new entries.
 """
 
 import hashlib
@@ -34,11 +41,12 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from .middleware import is_anonymous_read
+from .middleware import carries_credentials, is_public_page
+from .site_url import site_origin
 
 GENERATION_KEY = "page-cache:generation"
 BOUNDARY_KEY = "page-cache:next-boundary:{generation}"
-PAGE_KEY = "page-cache:page:{generation}:{method}:{path}"
+PAGE_KEY = "page-cache:page:{generation}:{method}:{page}"
 DATA_KEY = "page-cache:data:{generation}:{name}"
 
 
@@ -188,9 +196,14 @@ def cached_each_for_content(names, compute, *, user):
 
 
 def _cacheable_request(request):
-    return is_anonymous_read(request) and not request.path.startswith(
-        tuple(getattr(settings, "PAGE_CACHE_SKIP", ()))
-    )
+    return is_public_page(request) and not carries_credentials(request)
+
+
+def page_key(request):
+    """What a page's bytes depend on besides content: the origin of its absolute URLs and
+    its canonical path and query (``CanonicalQueryMiddleware`` ran before), hashed."""
+    page = f"{site_origin(request)} {request.get_full_path()}"
+    return hashlib.sha256(page.encode()).hexdigest()
 
 
 def _not_modified(request, etag, last_modified):
@@ -223,7 +236,7 @@ class AnonymousPageCacheMiddleware:
         key = PAGE_KEY.format(
             generation=generation,
             method="GET",  # HEAD is answered from the GET entry
-            path=hashlib.sha256(request.get_full_path().encode()).hexdigest(),
+            page=page_key(request),
         )
         entry = cache.get(key)
         if entry is not None:

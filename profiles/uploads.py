@@ -1,20 +1,37 @@
 """Photo uploads: only real JPEG, PNG or WebP images, within byte and pixel limits,
-stored under a random file name (never the uploader's)."""
+stored under a random file name (never the uploader's), and removed from storage once no
+person uses them.
+
+A photo that is replaced or cleared, or whose person is deleted, is deleted from storage
+when the change commits (never before: a rolled-back save keeps its file), so a photo
+someone took down is not served on at its old address. The receivers below are connected
+in ``ProfilesConfig.ready`` to every save and delete of a person, whoever makes it (the
+admin form, a restored revision, a script): one place for the file's lifetime. A revision
+restored later that names a removed photo shows none.
+"""
 
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.deconstruct import deconstructible
 from PIL import Image
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 
+PHOTO_FOLDER = "people"
+
+
 def photo_upload_to(instance, filename):
     """``people/<random>.<ext>``: the extension comes from the decoded format, not the name."""
     extension = getattr(instance, "_photo_extension", None) or "jpg"
-    return f"people/{secrets.token_hex(12)}.{extension}"
+    return f"{PHOTO_FOLDER}/{secrets.token_hex(12)}.{extension}"
+
+
+# The folder, for what serves uploads (core.media.upload_folders): only files in it are.
+photo_upload_to.folder = PHOTO_FOLDER
 
 
 @deconstructible
@@ -64,3 +81,33 @@ class PhotoValidator:
 
     def __eq__(self, other):
         return isinstance(other, PhotoValidator)
+
+
+def remember_stored_photo(sender, instance, raw=False, update_fields=None, **kwargs):
+    """``pre_save``: note the photo the row holds in the database before this save."""
+    instance._stored_photo = ""
+    if raw or instance.pk is None or (update_fields is not None and "photo" not in update_fields):
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("photo", flat=True)
+    instance._stored_photo = stored.first() or ""
+
+
+def release_replaced_photo(sender, instance, raw=False, using=None, **kwargs):
+    """``post_save``: once the save commits, delete the photo it replaced or cleared."""
+    stored = getattr(instance, "_stored_photo", "")
+    if not raw and stored and stored != instance.photo.name:
+        _delete_when_committed(sender, stored, using)
+
+
+def release_deleted_photo(sender, instance, using=None, **kwargs):
+    """``post_delete``: once the deletion commits, delete the person's photo."""
+    if instance.photo.name:
+        _delete_when_committed(sender, instance.photo.name, using)
+
+
+def _delete_when_committed(model, name, using):
+    def delete():
+        if not model._default_manager.using(using).filter(photo=name).exists():
+            model._meta.get_field("photo").storage.delete(name)
+
+    transaction.on_commit(delete, using=using)

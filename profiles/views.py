@@ -1,6 +1,7 @@
 from django.shortcuts import render
 
 from core.listing import FilteredListView, ListState, page_number
+from core.query import filterset_parameters
 from core.views import PublicDetailView, visible_to
 from publications.filters import PublicationFilter
 from publications.listing import PAPER_GROUPINGS, paper_facets
@@ -45,6 +46,13 @@ class PersonDetailView(PublicDetailView):
     """
 
     model = Person
+    # The profile's paper filters and grouping, and its activity timeline (core.query).
+    query_parameters = (
+        *filterset_parameters(PublicationFilter),
+        "group",
+        ACTIVITY_PARAM,
+        "fragment",
+    )
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("fragment") == ACTIVITY_PARAM:

@@ -13,6 +13,8 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
+from core.query import filterset_parameters, takes_query
+from core.site_url import absolute_url
 from core.views import visible_to
 from profiles.models import Person
 from showcase.search import search_queryset
@@ -55,7 +57,7 @@ def export_format(fmt):
 
 def page_url_for(request):
     """A ``page_url`` for ``citations``: our page's absolute URL, the link of last resort."""
-    return lambda paper: request.build_absolute_uri(paper.get_absolute_url())
+    return lambda paper: absolute_url(request, paper.get_absolute_url())
 
 
 def citation_response(request, papers, fmt, filename):
@@ -99,6 +101,7 @@ def paper_citation(request, slug, fmt):
 
 
 @require_safe
+@takes_query(*filterset_parameters(PublicationFilter), "q")
 def list_export(request, fmt):
     """`/publications/export.<fmt>?<filters>`: every paper of the filtered list."""
     export_format(fmt)

@@ -39,6 +39,7 @@ class PublicationFeed(PaperFeedItems, FilteredFeed):
     list_url_name = "publications:list"
     feed_url_name = "publications:feed"
     base_title = "Publications"
+    extra_parameters = ("q",)
 
     def queryset(self):
         return Publication.objects.published().for_citation().prefetch_related("topics")

@@ -25,10 +25,10 @@ class PersonFeed(PaperFeedItems, MediaFeedItems, AtomFeed):
     def subtitle(self, obj):
         return f"New papers and media appearances of {obj.object.name}."
 
-    def link(self, obj):
+    def page_path(self, obj):
         return obj.object.get_absolute_url()
 
-    def feed_url(self, obj):
+    def feed_path(self, obj):
         return reverse("showcase:person_feed", kwargs={"slug": obj.object.slug})
 
     def items(self, obj):

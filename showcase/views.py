@@ -15,6 +15,7 @@ class SearchView(TemplateView):
     """``/search/?q=…&type=…&page=…``: everything the search module finds, as tabs."""
 
     template_name = "showcase/search.html"
+    query_parameters = ("q", "type", "page")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
-from ..views import can_preview
+from ..views import can_preview, visible_to
 
 
 def is_visible(obj, context):
@@ -30,7 +30,9 @@ class SummaryRelatedField(serializers.SlugRelatedField):
     """A related object, written as its slug and read as a small summary object.
 
     Visitors never see an unpublished object through a relation: a to-one relation to a
-    draft reads as ``null`` and a to-many relation leaves drafts out. The summary
+    draft reads as ``null`` and a to-many relation leaves drafts out. Writes look slugs up
+    among what the writer may see (``core.views.visible_to``), so a draft they may not
+    see answers exactly as an unknown slug does, and cannot be linked. The summary
     serializer must only touch what the viewset's queryset has prefetched.
     """
 
@@ -52,6 +54,10 @@ class SummaryRelatedField(serializers.SlugRelatedField):
 
     def use_pk_only_optimization(self):
         return False
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return visible_to(super().get_queryset(), getattr(request, "user", None))
 
     def get_attribute(self, instance):
         related = super().get_attribute(instance)

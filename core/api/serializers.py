@@ -2,6 +2,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..site_url import absolute_url
 from ..slugs import unique_slug
 
 # Sizes of Django's integer columns. Bounds are set explicitly on serializer fields so that
@@ -92,8 +93,7 @@ class PageURLField(serializers.Field):
         return self._absolute(obj.get_absolute_url())
 
     def _absolute(self, path):
-        request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return absolute_url(self.context.get("request"), path)
 
 
 class PermalinkField(PageURLField):

@@ -1,5 +1,3 @@
-from functools import cached_property
-
 import reversion
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
@@ -13,7 +11,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..revisions import recorded
 from ..stable_ids import normalize_stable_id
-from ..views import can_preview
+from ..views import visible_to
 
 # Slugs are [-a-zA-Z0-9_]; stable ids are 10 Crockford base32 characters. Both match this,
 # so one path segment serves both lookups.
@@ -82,13 +80,9 @@ class PublicReadMixin:
     def detail_queryset(self):
         return self.queryset.model.objects.for_detail()
 
-    @cached_property
-    def include_drafts(self):
-        user = getattr(getattr(self, "request", None), "user", None)
-        return can_preview(user, self.queryset.model)
-
     def visible(self, queryset):
-        return queryset if self.include_drafts else queryset.published()
+        # No request while the schema is generated: what a visitor sees.
+        return visible_to(queryset, getattr(getattr(self, "request", None), "user", None))
 
     def get_queryset(self):
         if self.action == "list":
@@ -146,9 +140,7 @@ class PersonScopedListViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.G
     person_lookup_kwarg = "person_slug"
 
     def get_person(self):
-        people = self.person_queryset
-        if not can_preview(self.request.user, people.model):
-            people = people.published()
+        people = visible_to(self.person_queryset, self.request.user)
         return get_by_slug_or_stable_id(people, self.kwargs[self.person_lookup_kwarg])
 
     def get_queryset(self):

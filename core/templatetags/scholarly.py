@@ -2,6 +2,7 @@
 
     {% load scholarly %}
     {% canonical_link publication %}   <link rel="canonical" href="https://…/publications/x/">
+    {% absolute_url obj.get_permalink %}  https://…/r/<stable id> (core.site_url)
     {% json_ld publication %}          <script type="application/ld+json">…</script>
     {% scholar_meta publication %}     <meta name="citation_title" content="…"> …
     {% social_meta publication %}      OpenGraph and Twitter card <meta> tags
@@ -15,8 +16,14 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from core import metadata
+from core.site_url import absolute_url
 
 register = template.Library()
+
+
+@register.simple_tag(name="absolute_url", takes_context=True)
+def absolute_url_tag(context, path):
+    return absolute_url(context["request"], path)
 
 
 @register.simple_tag(takes_context=True)
@@ -24,7 +31,7 @@ def canonical_url(context, obj=None):
     """The absolute URL of ``obj``'s page, or of the current page without its query."""
     request = context["request"]
     path = obj.get_absolute_url() if obj is not None else request.path
-    return request.build_absolute_uri(path)
+    return absolute_url(request, path)
 
 
 @register.simple_tag(takes_context=True)

@@ -15,7 +15,7 @@ from publications.api.serializers import PublicationSummarySerializer, TopicSumm
 from publications.models import Publication, Topic
 
 from ..editing import set_appearances, set_key_points
-from ..models import Appearance, MediaItem, Outlet
+from ..models import Appearance, KeyPoint, MediaItem, Outlet
 
 
 class OutletSummarySerializer(serializers.ModelSerializer):
@@ -156,6 +156,9 @@ class MediaItemSerializer(PublicModelSerializer):
             "episode_number": {"min_value": 0, "max_value": POSITIVE_MAX},
             "importance": {"min_value": 0, "max_value": 100},
         }
+        # Nested rows that are models of their own: writing them needs their permissions
+        # too (core.api.permissions).
+        inline_models = {"appearances": Appearance, "key_points": KeyPoint}
 
     def validate_appearances(self, value):
         seen = set()

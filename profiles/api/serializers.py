@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from core.api.fields import VisibleListSerializer
 from core.api.serializers import PublicModelSerializer, api_url_field
+from core.site_url import absolute_url
 
 from ..models import Affiliation, Organization, Person, ProfileLink, ReportedMetric
 
@@ -91,9 +92,7 @@ class PhotoMixin(serializers.Serializer):
     def get_photo_url(self, person):
         if not person.photo:
             return None
-        request = self.context.get("request")
-        url = person.photo.url
-        return request.build_absolute_uri(url) if request is not None else url
+        return absolute_url(self.context.get("request"), person.photo.url)
 
 
 class PersonListSerializer(PhotoMixin, PublicModelSerializer):

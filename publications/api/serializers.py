@@ -187,6 +187,9 @@ class PublicationSerializer(PublicModelSerializer):
             "doi": {"help_text": "e.g. 10.1000/xyz123; a doi.org URL or `doi:` prefix is removed."},
             "arxiv_id": {"help_text": "e.g. 2401.05566; a version or arXiv URL is removed."},
         }
+        # Nested rows that are models of their own: writing them needs their permissions
+        # too (core.api.permissions).
+        inline_models = {"authorships": Authorship}
 
     # Identifiers are stored normalized, so that the same paper matches however it is
     # written; uniqueness is checked on the normalized value.

@@ -12,7 +12,7 @@ from django import template
 from django.urls import reverse
 
 from .. import citations
-from ..exports import FORMATS
+from ..exports import FORMATS, page_url_for
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def _page_url(context):
     request = context.get("request")
     if request is None:
         return None
-    return lambda paper: request.build_absolute_uri(paper.get_absolute_url())
+    return page_url_for(request)
 
 
 @register.simple_tag(takes_context=True)

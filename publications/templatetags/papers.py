@@ -17,6 +17,7 @@ from django.utils.html import conditional_escape, format_html, strip_spaces_betw
 from django.utils.safestring import mark_safe
 
 from core.page_cache import cached_each_for_content
+from core.site_url import site_origin
 
 from ..models import prefetch_for_listing, rows_to_render
 
@@ -282,7 +283,7 @@ def paper_rows(context, papers, heading_level=3, show_kind=False, highlight_pers
 
     if request is None:  # no site address to key kept rows by
         return RenderedRows(render(list(papers)))
-    site = hashlib.sha256(request.build_absolute_uri("/").encode()).hexdigest()[:16]
+    site = hashlib.sha256(site_origin(request).encode()).hexdigest()[:16]
     highlight = getattr(highlight_person, "pk", "")
     variant = f"{heading_level}:{int(bool(show_kind))}:{highlight}:{site}"
     names = {f"paper-row:{pk}:{variant}": pk for pk in papers}
