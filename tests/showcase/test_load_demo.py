@@ -79,7 +79,7 @@ def test_profile_facts_from_the_forum_and_scholar_pages(demo):
         "AI Score": "53",
     }
     assert {m.source for m in person.reported_metrics.all()} == {
-        "Scholar aggregator profile (seed page 003)"
+        "an AI research-paper aggregator"
     }
 
 
