@@ -17,6 +17,7 @@ from core.models import published_q
 from core.page_cache import cached_each_for_content, cached_for_content
 from core.views import can_preview, visible_to
 from media_items.models import Appearance, MediaItem
+from profiles.about import bio_adds_to_headline
 from profiles.charts import bar_chart
 from profiles.metrics import compute_metrics
 from profiles.models import Person, ProfileLink
@@ -342,6 +343,8 @@ def profile_header(person):
         "profile_links": profile_links(person, links),
         "highlighted_links": [link for link in links if link.is_highlighted],
         "reported_snapshots": reported_snapshots(person.reported_metrics.all()),
+        # "About" shows the bio only when it says more than the headline above it.
+        "about": person.bio if bio_adds_to_headline(person.bio, person.headline) else "",
     }
 
 

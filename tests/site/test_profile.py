@@ -304,3 +304,42 @@ def test_load_more_script_is_served_locally(client):
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b"data-load-more" in body
+
+
+def about(response):
+    section = page(response).find("section", **{"aria-labelledby": "about-h"})
+    return section.find(cls="prose").text.strip() if section is not None else None
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "",
+        "Research scientist at Anthropic leading work on model organisms of misalignment",
+        "I am a research scientist at Anthropic leading work on model organisms of "
+        "misalignment.",
+        "*Research scientist* at Anthropic leading work on model organisms of misalignment.",
+    ],
+)
+def test_about_is_left_out_when_the_bio_says_no_more_than_the_headline(client, author, bio):
+    author.headline = "Research scientist at Anthropic leading work on model organisms of misalignment"
+    author.bio = bio
+    author.save()
+    response = client.get(profile_url(author))
+    assert about(response) is None
+    assert main_text(response).count("model organisms of misalignment") == 1
+
+
+def test_about_shows_a_bio_that_says_more_than_the_headline(client, author):
+    author.headline = "Research scientist at Anthropic"
+    author.bio = "I am a research scientist at Anthropic. Before that I was at **MIRI**."
+    author.save()
+    assert about(client.get(profile_url(author))) == (
+        "I am a research scientist at Anthropic. Before that I was at MIRI."
+    )
+
+
+def test_demo_profile_says_its_one_self_description_once(client, demo):
+    response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
+    assert about(response) is None
+    assert main_text(response).count("leading work on model organisms of misalignment") == 1
