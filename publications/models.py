@@ -29,8 +29,9 @@ class Topic(PublicModel):
 
 #: Columns no page shows (the raw record an import read).
 ROW_UNUSED_FIELDS = ("source_record",)
-#: Columns of ``summaries()``: a paper's link, title, venue, date, kind, visibility and
-#: citation figures (what a profile's timeline, groups and metrics read).
+#: Columns of ``summaries()``: a paper's link, title, venue, date, kind, visibility,
+#: citation figures and when it was added (what a profile's timeline, groups and metrics
+#: read).
 SUMMARY_FIELDS = (
     "slug",
     "title",
@@ -45,6 +46,7 @@ SUMMARY_FIELDS = (
     "citation_count_as_of",
     "citation_source",
     "citations_by_year",
+    "created_at",  # where the profile's timeline places an undated paper
 )
 
 

@@ -11,6 +11,7 @@ from itertools import groupby
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from core.listing import count_each
 from core.models import published_q
@@ -193,6 +194,18 @@ class ActivityEntry:
     def year(self):
         return self.date.year if self.date else None
 
+    @property
+    def added_on(self):
+        """The day the entry was added to this site (in the site's time zone)."""
+        return timezone.localdate(self.obj.created_at)
+
+    @property
+    def placed_on(self):
+        """Where the timeline places the entry: its date, or, undated, the day it was
+        added here (as a feed reader places an entry without a date where it first saw
+        it), so that an undated appearance does not sink below years of papers."""
+        return self.date or self.added_on
+
 
 @dataclass
 class ActivityPage:
@@ -251,11 +264,12 @@ def activity_page(papers, appearances, *, number, per_page=ACTIVITY_PER_PAGE, cu
         ActivityEntry(a.media_item.published_on, "appearance", a.media_item, a.get_role_display())
         for a in appearances
     ]
-    # Undated last; among equal dates, papers before appearances, then by title.
+    # Newest first, an undated entry on the day it was added here (``placed_on``); on
+    # one day, dated entries before undated ones, papers before appearances, then by title.
     entries.sort(
         key=lambda e: (
+            -e.placed_on.toordinal(),
             e.date is None,
-            -(e.date.toordinal() if e.date else 0),
             e.kind,
             str(e.obj.title).casefold(),
         )
