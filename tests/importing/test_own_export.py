@@ -81,4 +81,6 @@ def test_the_same_path_on_another_host_is_imported_as_the_link():
         "  url = {https://other.example.net/publications/a-paper-elsewhere/}}\n"
     )
     reimport(entry.encode(), "bib")
-    assert Publication.objects.get().url == "https://other.example.net/publications/a-paper-elsewhere/"
+    assert (
+        Publication.objects.get().url == "https://other.example.net/publications/a-paper-elsewhere/"
+    )

@@ -318,13 +318,14 @@ def about(response):
     [
         "",
         "Research scientist at Anthropic leading work on model organisms of misalignment",
-        "I am a research scientist at Anthropic leading work on model organisms of "
-        "misalignment.",
+        "I am a research scientist at Anthropic leading work on model organisms of misalignment.",
         "*Research scientist* at Anthropic leading work on model organisms of misalignment.",
     ],
 )
 def test_about_is_left_out_when_the_bio_says_no_more_than_the_headline(client, author, bio):
-    author.headline = "Research scientist at Anthropic leading work on model organisms of misalignment"
+    author.headline = (
+        "Research scientist at Anthropic leading work on model organisms of misalignment"
+    )
     author.bio = bio
     author.save()
     response = client.get(profile_url(author))
@@ -380,11 +381,13 @@ def test_an_undated_entry_added_long_ago_sits_among_that_time(client, busy_autho
 
 def test_demo_episode_without_a_date_is_on_the_first_page_of_activity(client, demo):
     response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
-    assert (
-        "AXRP Episode 39 - Evan Hubinger on Model Organisms of Misalignment" in timeline(response)
+    assert "AXRP Episode 39 - Evan Hubinger on Model Organisms of Misalignment" in timeline(
+        response
     )
 
 
 def test_activity_shows_a_paper_date_at_its_precision(client, author, paper_by):
-    paper_by(title="Known by its year", published_on=datetime.date(2021, 1, 1), date_precision="year")
+    paper_by(
+        title="Known by its year", published_on=datetime.date(2021, 1, 1), date_precision="year"
+    )
     assert when(client.get(profile_url(author)), "Known by its year").startswith("2021 ")
