@@ -327,7 +327,7 @@ def ris_entry(paper, page_url=None):
     if urls:
         entry["urls"] = list(dict.fromkeys(urls))
     if paper.abstract:
-        entry["abstract"] = " ".join(paper.abstract.split())
+        entry["abstract"] = " ".join(paper.plain_abstract.split())
     keywords = list(paper.keywords or [])
     if keywords:
         entry["keywords"] = [str(k) for k in keywords]
@@ -421,7 +421,7 @@ def csl_item(paper, page_url=None):
     if url:
         item["URL"] = url
     if paper.abstract:
-        item["abstract"] = " ".join(paper.abstract.split())
+        item["abstract"] = " ".join(paper.plain_abstract.split())
     if paper.keywords:
         item["keyword"] = ", ".join(str(k) for k in paper.keywords)
     if paper.note:

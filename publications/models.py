@@ -7,6 +7,7 @@ from django.urls import reverse
 from core.models import PublicModel, PublicQuerySet
 from profiles.models import Organization, Person
 
+from .abstracts import abstract_text
 from .arxiv_taxonomy import category_name, short_code
 
 
@@ -287,6 +288,11 @@ class Publication(PublicModel):
     def __str__(self):
         year = f" ({self.published_on.year})" if self.published_on else ""
         return f"{self.title}{year}"
+
+    @property
+    def plain_abstract(self):
+        """The abstract as plain Unicode text, TeX markup decoded (``abstracts``)."""
+        return abstract_text(self.abstract)
 
     @property
     def listed_authorships(self):
