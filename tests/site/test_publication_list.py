@@ -276,7 +276,8 @@ def test_paper_row_shows_marks_affiliations_and_buttons(client, db):
     assert "Equal One* (equal contribution)" in authors.text
     assert "Corresponding✉ (corresponding author)" in authors.text
     assert row.find(cls="institutions").text == "· Stanford"
-    buttons = {a.text: a["href"] for a in row.find(cls="paper-actions").find_all("a")}
+    # The link buttons; the "Cite" toggle's file links have their own test below.
+    buttons = {a.text: a["href"] for a in row.find(cls="paper-actions").find_all("a", cls="button")}
     assert buttons == {
         "PDF": "https://example.org/paper.pdf",
         "arXiv": "https://arxiv.org/abs/2401.05566",
