@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from core.api.views import not_found
 from media_items.api.views import MediaItemViewSet, OutletViewSet, PersonMediaItemViewSet
 from profiles.api.views import OrganizationViewSet, PersonViewSet
-from publications.api.views import PersonPublicationViewSet, PublicationViewSet
+from publications.api.views import PersonPublicationViewSet, PublicationViewSet, TopicViewSet
 
 app_name = "api"
 
@@ -27,6 +27,7 @@ router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("publications", PublicationViewSet, basename="publication")
 router.register("media-items", MediaItemViewSet, basename="mediaitem")
 router.register("outlets", OutletViewSet, basename="outlet")
+router.register("topics", TopicViewSet, basename="topic")
 
 urlpatterns = [
     path("v1/", include(router.urls)),

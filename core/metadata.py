@@ -190,8 +190,8 @@ def publication_json_ld(paper, request):
     if _iso_date(paper):
         data["datePublished"] = _iso_date(paper)
     if paper.abstract:
-        data["abstract"] = paper.abstract
-        data["description"] = _plain(paper.abstract)
+        data["abstract"] = paper.plain_abstract
+        data["description"] = _plain(paper.plain_abstract)
     if paper.venue:
         data["isPartOf"] = {
             "@type": VENUE_TYPES.get(paper.kind, "CreativeWork"),
@@ -448,7 +448,7 @@ def description(obj):
     if label == "profiles.person":
         return _plain(obj.headline or obj.bio)
     if label == "publications.publication":
-        return _plain(obj.abstract)
+        return _plain(obj.plain_abstract)
     if label == "media_items.mediaitem":
         return _plain(obj.description or obj.summary)
     if label == "publications.topic":

@@ -327,7 +327,7 @@ def ris_entry(paper, page_url=None):
     if urls:
         entry["urls"] = list(dict.fromkeys(urls))
     if paper.abstract:
-        entry["abstract"] = " ".join(paper.abstract.split())
+        entry["abstract"] = " ".join(paper.plain_abstract.split())
     keywords = list(paper.keywords or [])
     if keywords:
         entry["keywords"] = [str(k) for k in keywords]
@@ -351,10 +351,22 @@ def _one_line(value):
     return value
 
 
+class _RisWriter(rispy.RisWriter):
+    """rispy's writer without its numbered header line (“1.”) before each record: RIS
+    files start with ``TY``, and EndNote, Zotero and Mendeley write none."""
+
+    def set_header(self, count):
+        return ""
+
+
 def to_ris(papers, *, page_url=None):
-    """One RIS file (``str``), written by rispy."""
+    """One RIS file (``str``), written by rispy: records start with ``TY``, a blank line
+    between them."""
     entries = [ris_entry(paper, page_url) for paper in papers]
-    return rispy.dumps([{k: _one_line(v) for k, v in entry.items()} for entry in entries])
+    return rispy.dumps(
+        [{k: _one_line(v) for k, v in entry.items()} for entry in entries],
+        implementation=_RisWriter,
+    )
 
 
 # --------------------------------------------------------------------------- CSL-JSON
@@ -409,7 +421,7 @@ def csl_item(paper, page_url=None):
     if url:
         item["URL"] = url
     if paper.abstract:
-        item["abstract"] = " ".join(paper.abstract.split())
+        item["abstract"] = " ".join(paper.plain_abstract.split())
     if paper.keywords:
         item["keyword"] = ", ".join(str(k) for k in paper.keywords)
     if paper.note:

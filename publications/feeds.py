@@ -21,7 +21,7 @@ class PaperFeedItems:
         if paper.venue:
             parts.append(paper.venue)
         if paper.abstract:
-            parts.append(" ".join(paper.abstract.split()))
+            parts.append(" ".join(paper.plain_abstract.split()))
         return " — ".join(p for p in parts if p)
 
     def paper_categories(self, paper):

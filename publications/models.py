@@ -7,6 +7,7 @@ from django.urls import reverse
 from core.models import PublicModel, PublicQuerySet
 from profiles.models import Organization, Person
 
+from .abstracts import abstract_text
 from .arxiv_taxonomy import category_name, short_code
 
 
@@ -29,8 +30,9 @@ class Topic(PublicModel):
 
 #: Columns no page shows (the raw record an import read).
 ROW_UNUSED_FIELDS = ("source_record",)
-#: Columns of ``summaries()``: a paper's link, title, venue, date, kind, visibility and
-#: citation figures (what a profile's timeline, groups and metrics read).
+#: Columns of ``summaries()``: a paper's link, title, venue, date, kind, visibility,
+#: citation figures and when it was added (what a profile's timeline, groups and metrics
+#: read).
 SUMMARY_FIELDS = (
     "slug",
     "title",
@@ -45,6 +47,7 @@ SUMMARY_FIELDS = (
     "citation_count_as_of",
     "citation_source",
     "citations_by_year",
+    "created_at",  # where the profile's timeline places an undated paper
 )
 
 
@@ -291,6 +294,11 @@ class Publication(PublicModel):
         a change to the author rows counts as ``authors``."""
         names = {"authors" if name == "authorships" else name for name in names}
         self.edited_fields = sorted(set(self.edited_fields or ()) | names)
+
+    @property
+    def plain_abstract(self):
+        """The abstract as plain Unicode text, TeX markup decoded (``abstracts``)."""
+        return abstract_text(self.abstract)
 
     @property
     def listed_authorships(self):

@@ -11,12 +11,14 @@ from itertools import groupby
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from core.listing import count_each
 from core.models import published_q
 from core.page_cache import cached_each_for_content, cached_for_content
 from core.views import can_preview, visible_to
 from media_items.models import Appearance, MediaItem
+from profiles.about import bio_adds_to_headline
 from profiles.charts import bar_chart
 from profiles.metrics import compute_metrics
 from profiles.models import Person, ProfileLink
@@ -192,6 +194,18 @@ class ActivityEntry:
     def year(self):
         return self.date.year if self.date else None
 
+    @property
+    def added_on(self):
+        """The day the entry was added to this site (in the site's time zone)."""
+        return timezone.localdate(self.obj.created_at)
+
+    @property
+    def placed_on(self):
+        """Where the timeline places the entry: its date, or, undated, the day it was
+        added here (as a feed reader places an entry without a date where it first saw
+        it), so that an undated appearance does not sink below years of papers."""
+        return self.date or self.added_on
+
 
 @dataclass
 class ActivityPage:
@@ -250,11 +264,12 @@ def activity_page(papers, appearances, *, number, per_page=ACTIVITY_PER_PAGE, cu
         ActivityEntry(a.media_item.published_on, "appearance", a.media_item, a.get_role_display())
         for a in appearances
     ]
-    # Undated last; among equal dates, papers before appearances, then by title.
+    # Newest first, an undated entry on the day it was added here (``placed_on``); on
+    # one day, dated entries before undated ones, papers before appearances, then by title.
     entries.sort(
         key=lambda e: (
+            -e.placed_on.toordinal(),
             e.date is None,
-            -(e.date.toordinal() if e.date else 0),
             e.kind,
             str(e.obj.title).casefold(),
         )
@@ -342,6 +357,8 @@ def profile_header(person):
         "profile_links": profile_links(person, links),
         "highlighted_links": [link for link in links if link.is_highlighted],
         "reported_snapshots": reported_snapshots(person.reported_metrics.all()),
+        # "About" shows the bio only when it says more than the headline above it.
+        "about": person.bio if bio_adds_to_headline(person.bio, person.headline) else "",
     }
 
 

@@ -83,6 +83,7 @@ from core.listing import page_number
 from core.views import visible_to
 from media_items.models import MediaItem
 from profiles.models import Person
+from publications.abstracts import abstract_text
 from publications.models import Authorship, Publication, Topic
 
 CONFIG = "english"
@@ -895,13 +896,19 @@ def _title_of(obj):
     return getattr(obj, "title", None) or getattr(obj, "name", "")
 
 
+def _snippet_text(row, name):
+    text = getattr(row, f"excerpt_{name}")
+    # An abstract may be TeX-flavoured: the snippet shows it as the paper page does.
+    return abstract_text(text) if name == "abstract" else text
+
+
 def _hits(kind, rows, pattern):
     return [
         Hit(
             kind=kind,
             obj=row,
             title=highlight(_title_of(row), pattern),
-            snippet=snippet([getattr(row, f"excerpt_{n}") for n in kind.snippet_fields], pattern),
+            snippet=snippet([_snippet_text(row, name) for name in kind.snippet_fields], pattern),
             url=row.get_absolute_url(),
         )
         for row in rows

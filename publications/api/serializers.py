@@ -1,5 +1,7 @@
 import re
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from core.api.fields import SummaryRelatedField
@@ -270,3 +272,26 @@ class PublicationSerializer(PublicModelSerializer):
         if authors is not None:
             set_authorships(publication=publication, authors=authors)
         return publication
+
+
+class TopicSerializer(PublicModelSerializer):
+    api_url = api_url_field("api:topic-detail")
+    publications_url = serializers.SerializerMethodField(
+        help_text="The topic's papers in the API (`publications/?topic=<slug>`)."
+    )
+
+    class Meta:
+        model = Topic
+        fields = [
+            *PublicModelSerializer.public_fields,
+            "name",
+            "summary",
+            "publications_url",
+            *PublicModelSerializer.audit_fields,
+        ]
+        read_only_fields = ["stable_id", "created_at", "updated_at"]
+
+    def get_publications_url(self, topic) -> str:
+        url = f"{reverse('api:publication-list')}?{urlencode({'topic': topic.slug})}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url

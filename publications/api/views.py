@@ -2,8 +2,8 @@ from core.api.views import PersonScopedListViewSet, PublicModelViewSet
 from profiles.models import Person
 
 from ..filters import PublicationFilter
-from ..models import Authorship, Publication
-from .serializers import PublicationSerializer
+from ..models import Authorship, Publication, Topic
+from .serializers import PublicationSerializer, TopicSerializer
 
 
 class PublicationQueryMixin:
@@ -36,3 +36,14 @@ class PersonPublicationViewSet(PublicationQueryMixin, PersonScopedListViewSet):
         # A subquery rather than a join: a paper appears once however it lists the person.
         authored = Authorship.objects.filter(person=person).values("publication")
         return queryset.filter(pk__in=authored)
+
+
+class TopicViewSet(PublicModelViewSet):
+    """Topics that group papers and media items across people, with their summaries
+    (Markdown). A topic's papers: `publications/?topic={slug}`."""
+
+    queryset = Topic.objects.all()
+    serializer_class = TopicSerializer
+    search_fields = ["name", "summary"]
+    ordering_fields = ["name", "created_at", "updated_at"]
+    ordering = ["name"]

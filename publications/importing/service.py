@@ -30,6 +30,7 @@ from ..models import Authorship, ImportRun, Publication
 from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
 from .merge import Merger, Outcome, world_state
+from .own_pages import drop_own_pages, without_own_pages
 from .records import InputError, KnownRecord, Location, PaperRecord, RecordProblem
 from .revisions import RunRevisions
 from .text import clip
@@ -403,6 +404,10 @@ def import_papers(
                                 _message("error", item.location, "; ".join(invalid))
                             )
                             continue
+                        if isinstance(item, KnownRecord):
+                            item.build = without_own_pages(item.build)
+                        else:
+                            drop_own_pages(item)
                         for warning in item.warnings:
                             result.warnings.append(_message("warning", item.location, warning))
                         batch.append(item)

@@ -2,7 +2,9 @@
 
     {% load citations %}
     {% coins paper %}       an invisible COinS span that Zotero's connector reads
-    {% cite_box paper %}    formatted reference, BibTeX to copy, RIS and CSL-JSON links
+    {% cite_box paper %}    formatted reference, BibTeX and RIS to copy, the files
+    {% cite_box paper compact=True %}   a list row's "Cite": the files, and Copy buttons
+                            that fetch them (copy.js; without JavaScript, the links)
 
 Both read ``paper.authorships.all()``, which every paper queryset method prefetches,
 so a list of any length renders its spans without extra queries.
@@ -29,22 +31,34 @@ def coins(context, paper):
     return citations.coins(paper, page_url=_page_url(context))
 
 
+#: Formats a "Copy" button fetches and copies (CSL-JSON is for programs: download only).
+COPYABLE = ("bib", "ris")
+
+
 @register.inclusion_tag("includes/cite_box.html", takes_context=True)
-def cite_box(context, paper):
+def cite_box(context, paper, compact=False):
+    downloads = [
+        {
+            "label": export.label,
+            "url": reverse("publications:cite", kwargs={"slug": paper.slug, "fmt": fmt}),
+            "extension": export.extension,
+        }
+        for fmt, export in FORMATS.items()
+    ]
+    box = {
+        "paper": paper,
+        "compact": compact,
+        "downloads": downloads,
+        "copyable": [link for link in downloads if link["extension"] in COPYABLE],
+    }
+    if compact:  # a list row: no text of its own, the buttons fetch the files
+        return box
     page_url = _page_url(context)
     return {
-        "paper": paper,
+        **box,
         "reference_text": citations.formatted_citation(paper, page_url=page_url),
         "reference_html": citations.formatted_citation_html(paper, page_url=page_url),
         "bibtex": citations.to_bibtex([paper], page_url=page_url),
-        "downloads": [
-            {
-                "label": export.label,
-                "url": reverse("publications:cite", kwargs={"slug": paper.slug, "fmt": fmt}),
-                "extension": export.extension,
-            }
-            for fmt, export in FORMATS.items()
-        ],
     }
 
 

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from core.page_cache import cached_each_for_content
 from core.site_url import site_origin
 
+from .. import abstracts
 from ..models import prefetch_for_listing, rows_to_render
 
 register = template.Library()
@@ -109,6 +110,12 @@ def affiliation_marks(paper):
         "has_equal_contribution": any(a.authorship.is_equal_contribution for a in authors),
         "has_corresponding": any(a.authorship.is_corresponding for a in authors),
     }
+
+
+@register.filter
+def abstract_html(text):
+    """An abstract as safe HTML, its TeX markup (``features'', \\emph{...}) rendered."""
+    return abstracts.abstract_html(text)
 
 
 @register.filter

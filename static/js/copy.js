@@ -1,8 +1,11 @@
-/* Copy buttons: <button data-copy-target="ID" data-copy-status="ID" hidden>.
+/* Copy buttons: <button data-copy-target="ID" data-copy-status="ID" hidden>, or
+ * <button data-copy-url="URL" data-copy-status="ID" hidden>.
  *
- * A button copies the text of the element named by data-copy-target and says so in
- * the live region named by data-copy-status. Buttons stay hidden without JavaScript
- * (the text is there to select by hand). No inline handlers, so a strict
+ * A button copies the text of the element named by data-copy-target, or the text of the
+ * file at data-copy-url (a paper's .bib or .ris, fetched when clicked: list rows carry
+ * no citation text of their own), and says so in the live region named by
+ * data-copy-status. Buttons stay hidden without JavaScript (the text is there to select
+ * by hand, or the file to download). No inline handlers, so a strict
  * Content-Security-Policy (script-src 'self') allows it.
  */
 (function () {
@@ -36,6 +39,32 @@
     return fallbackCopy(text);
   }
 
+  function fetchText(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("HTTP " + response.status);
+      }
+      return response.text();
+    });
+  }
+
+  function copyFromUrl(url) {
+    var text = fetchText(url);
+    // Safari keeps the click's permission to write only for a write started at once:
+    // a ClipboardItem may take the text as a promise.
+    if (navigator.clipboard && navigator.clipboard.write && window.ClipboardItem && window.isSecureContext) {
+      var item = new ClipboardItem({
+        "text/plain": text.then(function (value) {
+          return new Blob([value], { type: "text/plain" });
+        })
+      });
+      return navigator.clipboard.write([item]).catch(function () {
+        return text.then(copyText);
+      });
+    }
+    return text.then(copyText);
+  }
+
   function selectContents(element) {
     var range = document.createRange();
     range.selectNodeContents(element);
@@ -56,21 +85,25 @@
   }
 
   function setUp(button) {
-    var target = document.getElementById(button.getAttribute("data-copy-target"));
-    if (!target || button.getAttribute("data-copy-ready")) {
+    var url = button.getAttribute("data-copy-url");
+    var target = url ? null : document.getElementById(button.getAttribute("data-copy-target"));
+    if ((!url && !target) || (url && !window.fetch) || button.getAttribute("data-copy-ready")) {
       return;
     }
     var status = document.getElementById(button.getAttribute("data-copy-status"));
     button.setAttribute("data-copy-ready", "true");
     button.hidden = false;
     button.addEventListener("click", function () {
-      var text = target.textContent.trim();
-      copyText(text).then(
+      (url ? copyFromUrl(url) : copyText(target.textContent.trim())).then(
         function () {
           button.setAttribute("data-copied", "true");
           announce(status, button.getAttribute("data-copied-message") || "Copied.");
         },
         function () {
+          if (!target) {
+            announce(status, "Copying is blocked here: use the download link instead.");
+            return;
+          }
           selectContents(target);
           announce(status, "Copying is blocked here: the text is selected, press Ctrl+C (⌘C) to copy it.");
         }
@@ -79,7 +112,7 @@
   }
 
   function init() {
-    document.querySelectorAll("button[data-copy-target]").forEach(setUp);
+    document.querySelectorAll("button[data-copy-target], button[data-copy-url]").forEach(setUp);
   }
 
   if (document.readyState === "loading") {

@@ -16,6 +16,19 @@
     });
   });
 
+  // Printing unfolds what the screen folds (authors past the first three, co-authors
+  // past the first twelve), and folds them back afterwards. The print stylesheet does
+  // the same where ::details-content is supported, and without JavaScript.
+  var unfolded = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.more-authors:not([open]), details.more-coauthors:not([open])")
+      .forEach(function (details) { details.open = true; unfolded.push(details); });
+  });
+  window.addEventListener("afterprint", function () {
+    unfolded.forEach(function (details) { details.open = false; });
+    unfolded = [];
+  });
+
   // "Load more": fetch the next page of a list as an HTML fragment (a template
   // partial) and append it in place. Without JavaScript the same link loads the
   // page with more entries shown.

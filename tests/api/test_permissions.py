@@ -14,6 +14,7 @@ from tests.factories import (
     PublicationFactory,
     StaffFactory,
     SuperuserFactory,
+    TopicFactory,
     UserFactory,
 )
 
@@ -27,6 +28,7 @@ ROUTES = {
     "publications": (PublicationFactory, {"title": "New paper"}, {"title": "Renamed"}),
     "media-items": (MediaItemFactory, {"title": "New episode"}, {"title": "Renamed"}),
     "outlets": (OutletFactory, {"name": "New outlet"}, {"name": "Renamed"}),
+    "topics": (TopicFactory, {"name": "New topic"}, {"name": "Renamed"}),
 }
 
 

@@ -65,6 +65,7 @@ EXPECTED_QUERIES = {
     "publications/": 6,  # + authorships with people, their affiliations, institutions, topics
     "media-items/": 6,  # + appearances with people, key points, topics, papers discussed
     "outlets/": 2,
+    "topics/": 2,
     "people/ada/publications/": 7,  # + the person
     "people/ada/media-items/": 7,
     "people/ada/": 4,  # + affiliations, links, reported metrics
@@ -72,6 +73,7 @@ EXPECTED_QUERIES = {
     "publications/paper-{rows}-0/": 5,
     "media-items/item-{rows}-0/": 5,
     "outlets/{outlet}/": 1,
+    "topics/{topic}/": 1,
 }
 # An authenticated editor adds the token lookup and two permission queries (drafts check).
 STAFF_EXTRA_QUERIES = 3
@@ -91,6 +93,7 @@ def measure(client_factory, route, rows, related):
         rows=rows,
         org=OrganizationFactory._meta.model.objects.order_by("pk").first().slug,
         outlet=OutletFactory._meta.model.objects.order_by("pk").first().slug,
+        topic=TopicFactory._meta.model.objects.order_by("pk").first().slug,
     )
     return count_queries(client, url)
 

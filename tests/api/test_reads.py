@@ -34,7 +34,14 @@ def slugs(response):
 
 def test_api_root_lists_every_route(api_client):
     body = api_client.get(f"{API}/").json()
-    assert set(body) == {"people", "organizations", "publications", "media-items", "outlets"}
+    assert set(body) == {
+        "people",
+        "organizations",
+        "publications",
+        "media-items",
+        "outlets",
+        "topics",
+    }
 
 
 def test_person_detail_shows_profile_affiliations_links_and_reported_metrics(api_client):
@@ -90,6 +97,7 @@ def test_person_list_shows_current_affiliations_only(api_client):
         ("publications", PublicationFactory),
         ("media-items", MediaItemFactory),
         ("outlets", OutletFactory),
+        ("topics", TopicFactory),
     ],
 )
 def test_every_route_finds_an_object_by_slug_and_by_stable_id(api_client, route, factory):
@@ -111,6 +119,7 @@ def test_every_route_finds_an_object_by_slug_and_by_stable_id(api_client, route,
         ("publications", PublicationFactory),
         ("media-items", MediaItemFactory),
         ("outlets", OutletFactory),
+        ("topics", TopicFactory),
     ],
 )
 def test_drafts_are_invisible_to_visitors_in_lists_details_and_counts(api_client, route, factory):
@@ -131,6 +140,7 @@ def test_drafts_are_invisible_to_visitors_in_lists_details_and_counts(api_client
         ("publications", PublicationFactory),
         ("media-items", MediaItemFactory),
         ("outlets", OutletFactory),
+        ("topics", TopicFactory),
     ],
 )
 @pytest.mark.parametrize(
@@ -411,8 +421,21 @@ class TestFiltersSearchOrdering:
                 "axrp",
             ),
             ("outlets", lambda: OutletFactory(slug="show", description="Talks on AI"), "talks"),
+            (
+                "topics",
+                lambda: TopicFactory(slug="mo", summary="Building misaligned models"),
+                "misalign",
+            ),
         ],
-        ids=["person-headline", "person-variant", "org", "media-title", "media-outlet", "outlet"],
+        ids=[
+            "person-headline",
+            "person-variant",
+            "org",
+            "media-title",
+            "media-outlet",
+            "outlet",
+            "topic",
+        ],
     )
     def test_search_on_every_route(self, api_client, route, make, query):
         obj = make()
@@ -421,6 +444,7 @@ class TestFiltersSearchOrdering:
             "organizations": OrganizationFactory,
             "media-items": MediaItemFactory,
             "outlets": OutletFactory,
+            "topics": TopicFactory,
         }[route]()
         assert slugs(api_client.get(f"{API}/{route}/?search={query}")) == [obj.slug]
 
@@ -431,6 +455,7 @@ class TestFiltersSearchOrdering:
             ("organizations", OrganizationFactory, "name", ["Bea", "Ann", "Cy"]),
             ("media-items", MediaItemFactory, "importance", [50, 90, 10]),
             ("outlets", OutletFactory, "name", ["Bea", "Ann", "Cy"]),
+            ("topics", TopicFactory, "name", ["Bea", "Ann", "Cy"]),
         ],
     )
     def test_ordering_on_every_route(self, api_client, route, factory, field, values):
@@ -566,6 +591,8 @@ class TestBadInput:
             ("people", "ordering=bio", "ordering"),
             ("organizations", "kind=club", "kind"),
             ("outlets", "kind=blog", "kind"),
+            ("topics", "kind=talk", "kind"),
+            ("topics", "ordering=summary", "ordering"),
             ("people/ada/publications", "venue=x&kind=novel", "kind"),
         ],
     )
@@ -626,6 +653,7 @@ class TestPagination:
         "media-items/",
         "media-items/episode/",
         "outlets/",
+        "topics/",
     ],
 )
 def test_browsable_api_renders_for_visitors_and_staff(client, superuser, path):
@@ -638,3 +666,19 @@ def test_browsable_api_renders_for_visitors_and_staff(client, superuser, path):
     client.force_login(superuser)
     staff = client.get(f"{API}/{path}", HTTP_ACCEPT="text/html")
     assert staff.status_code == 200
+
+
+def test_topic_detail_shows_its_summary_and_links_to_its_papers(api_client):
+    topic = TopicFactory(slug="mo", name="Model organisms", summary="Building *misaligned* models.")
+    paper = PublicationFactory(slug="sleeper")
+    paper.topics.add(topic)
+    PublicationFactory(slug="elsewhere")
+
+    body = api_client.get(f"{API}/topics/mo/").json()
+
+    assert body["name"] == "Model organisms"
+    assert body["summary"] == "Building *misaligned* models."
+    assert body["html_url"] == "http://testserver/topics/mo/"
+    assert body["permalink"] == f"http://testserver/r/{topic.stable_id}"
+    assert body["publications_url"] == "http://testserver/api/v1/publications/?topic=mo"
+    assert slugs(api_client.get(body["publications_url"])) == ["sleeper"]

@@ -21,7 +21,7 @@ OPERATIONS = {
     ("/api/v1/people/{person_slug}/media-items/", "get"),
     *(
         (path, method)
-        for route in ("organizations", "publications", "media-items", "outlets")
+        for route in ("organizations", "publications", "media-items", "outlets", "topics")
         for path, method in (
             (f"/api/v1/{route}/", "get"),
             (f"/api/v1/{route}/", "post"),

@@ -64,6 +64,13 @@ class TestOnePaper:
         assert response["Content-Disposition"] == f'attachment; filename="tricky.{fmt}"'
         assert TITLES[fmt](response) == [TRICKY_TITLE]
 
+    def test_ris_starts_with_its_type_line(self, client):
+        # rispy numbers records with a "1." line of its own; RIS files start with TY.
+        paper = make_paper()
+        body = client.get(cite_url(paper, "ris")).content.decode()
+        assert body.startswith("TY  - ")
+        assert body.splitlines()[-1] == "ER  - "
+
     def test_draft_is_404_for_visitors_and_downloadable_by_staff(self, client, staff_client):
         draft = make_paper(is_published=False)
         assert Client().get(cite_url(draft, "bib")).status_code == 404
@@ -125,6 +132,11 @@ class TestFilteredList:
         with django_assert_max_num_queries(3):
             response = client.get(export_url("ris"))
         assert len(ris_titles(response)) == 40
+        body = response.content.decode()
+        assert body.startswith("TY  - ")
+        # records are separated by one blank line, with no numbered header lines
+        assert body.count("\nER  - \n\nTY  - ") == 39
+        assert not any(line.rstrip(".").isdigit() for line in body.splitlines())
 
 
 class TestPersonList:

@@ -86,6 +86,8 @@ API_ROUTES = {
     "api:mediaitem-detail": "/api/v1/media-items/{mediaitem}/",
     "api:outlet-list": "/api/v1/outlets/",
     "api:outlet-detail": "/api/v1/outlets/{outlet}/",
+    "api:topic-list": "/api/v1/topics/",
+    "api:topic-detail": "/api/v1/topics/{topic}/",
 }
 
 

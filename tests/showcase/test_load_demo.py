@@ -78,9 +78,7 @@ def test_profile_facts_from_the_forum_and_scholar_pages(demo):
         "Novelty": "55%",
         "AI Score": "53",
     }
-    assert {m.source for m in person.reported_metrics.all()} == {
-        "Scholar aggregator profile (seed page 003)"
-    }
+    assert {m.source for m in person.reported_metrics.all()} == {"an AI research-paper aggregator"}
 
 
 def test_all_twenty_papers_as_the_scholar_page_lists_them(demo):

@@ -106,6 +106,18 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("name", "slug"), PAGES)
+def test_every_page_has_exactly_one_search_box(client, site, name, slug):
+    # The header's search box, or instead of it the page's own (home, search): never two.
+    url = reverse(name, kwargs={"slug": slug} if slug else None)
+    response = client.get(url, {"q": "sleeper"} if name == "showcase:search" else {})
+    doc = page(response)
+    forms = doc.find_all("form", role="search")
+    assert len(forms) == 1, [f.attrs for f in forms]
+    if name == "showcase:search":
+        assert forms[0].find("input", id="search-q")["value"] == "sleeper"
+
+
+@pytest.mark.parametrize(("name", "slug"), PAGES)
 def test_every_page_has_one_h1_landmarks_and_labelled_controls(client, site, name, slug):
     url = reverse(name, kwargs={"slug": slug} if slug else None)
     response = client.get(url, {"q": "sleeper"} if name == "showcase:search" else {})

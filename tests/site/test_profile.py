@@ -5,9 +5,11 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from media_items.models import Appearance
 from profiles.models import ProfileLink
+from publications.models import Publication
 from tests.factories import (
     AffiliationFactory,
     AppearanceFactory,
@@ -304,3 +306,88 @@ def test_load_more_script_is_served_locally(client):
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
     assert b"data-load-more" in body
+
+
+def about(response):
+    section = page(response).find("section", **{"aria-labelledby": "about-h"})
+    return section.find(cls="prose").text.strip() if section is not None else None
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "",
+        "Research scientist at Anthropic leading work on model organisms of misalignment",
+        "I am a research scientist at Anthropic leading work on model organisms of misalignment.",
+        "*Research scientist* at Anthropic leading work on model organisms of misalignment.",
+    ],
+)
+def test_about_is_left_out_when_the_bio_says_no_more_than_the_headline(client, author, bio):
+    author.headline = (
+        "Research scientist at Anthropic leading work on model organisms of misalignment"
+    )
+    author.bio = bio
+    author.save()
+    response = client.get(profile_url(author))
+    assert about(response) is None
+    assert main_text(response).count("model organisms of misalignment") == 1
+
+
+def test_about_shows_a_bio_that_says_more_than_the_headline(client, author):
+    author.headline = "Research scientist at Anthropic"
+    author.bio = "I am a research scientist at Anthropic. Before that I was at **MIRI**."
+    author.save()
+    assert about(client.get(profile_url(author))) == (
+        "I am a research scientist at Anthropic. Before that I was at MIRI."
+    )
+
+
+def test_demo_profile_says_its_one_self_description_once(client, demo):
+    response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
+    assert about(response) is None
+    assert main_text(response).count("leading work on model organisms of misalignment") == 1
+
+
+def when(response, title):
+    for li in page(response).find("ol", id="activity-list").find_all("li"):
+        if li.find("p", cls="what").find("a").text == title:
+            return li.find(cls="when").text
+    raise AssertionError(f"{title} is not in the timeline")
+
+
+def test_an_undated_appearance_is_placed_on_the_day_it_was_added(client, busy_author):
+    item = MediaItemFactory(title="Undated episode", published_on=None)
+    AppearanceFactory(media_item=item, person=busy_author, role=Appearance.Role.GUEST)
+    response = client.get(profile_url(busy_author))
+    # Added today: newer than every dated entry, so first, not after 23 entries.
+    assert timeline(response)[0] == "Undated episode"
+    added = timezone.localdate(item.created_at)
+    assert when(response, "Undated episode").startswith(
+        f"Date unknown · added {added:%b} {added.day}, {added.year}"
+    )
+
+
+def test_an_undated_entry_added_long_ago_sits_among_that_time(client, busy_author, paper_by):
+    old = paper_by(title="Undated paper", published_on=None)
+    Publication.objects.filter(pk=old.pk).update(
+        created_at=datetime.datetime(2012, 3, 1, 12, tzinfo=datetime.UTC)
+    )
+    entries = timeline(client.get(profile_url(busy_author) + "?activity=3"))
+    at = entries.index("Undated paper")
+    # Paper 02 is dated 2012-01-01, the talk 2 2012-06-01: March 2012 falls between.
+    assert entries[at - 1] == "Talk 2"
+    assert entries[at + 1] == "Paper 02"
+
+
+def test_demo_episode_without_a_date_is_on_the_first_page_of_activity(client, demo):
+    response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
+    assert "AXRP Episode 39 - Evan Hubinger on Model Organisms of Misalignment" in timeline(
+        response
+    )
+
+
+def test_activity_shows_a_paper_date_at_its_precision(client, author, paper_by):
+    paper_by(
+        title="Known by its year", published_on=datetime.date(2021, 1, 1), date_precision="year"
+    )
+    assert when(client.get(profile_url(author)), "Known by its year").startswith("2021 ")

@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from publications.exports import FORMATS
 from publications.models import Publication
 from tests.factories import (
     AuthorshipFactory,
@@ -276,7 +277,8 @@ def test_paper_row_shows_marks_affiliations_and_buttons(client, db):
     assert "Equal One* (equal contribution)" in authors.text
     assert "Corresponding✉ (corresponding author)" in authors.text
     assert row.find(cls="institutions").text == "· Stanford"
-    buttons = {a.text: a["href"] for a in row.find(cls="paper-actions").find_all("a")}
+    # The link buttons; the "Cite" toggle's file links have their own test below.
+    buttons = {a.text: a["href"] for a in row.find(cls="paper-actions").find_all("a", cls="button")}
     assert buttons == {
         "PDF": "https://example.org/paper.pdf",
         "arXiv": "https://arxiv.org/abs/2401.05566",
@@ -304,3 +306,33 @@ def test_source_truncated_author_lists_say_et_al(client, db):
     authors = page(get(client)).find(cls="authors")
     assert authors.text == "First Author et al."
     assert authors.find("details") is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        lambda _: reverse("publications:list"),
+        lambda _: reverse("showcase:home"),
+        lambda _: reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}),
+    ],
+    ids=["list", "home", "profile"],
+)
+def test_every_paper_row_offers_cite_with_links_to_its_files(client, demo, url):
+    doc = page(client.get(url(None)))
+    rows = [r for r in doc.find_all("li", cls="paper") if r.find(cls="paper-title")]
+    assert rows
+    for row in rows:
+        paper = Publication.objects.get(title=row.find(cls="paper-title").text)
+        cite = row.find("details", cls="cite-toggle")
+        assert cite.find("summary").text == "Cite"
+        links = {a.text.split(" (")[0]: a["href"] for a in cite.find_all("a")}
+        files = {fmt: reverse("publications:cite", args=[paper.slug, fmt]) for fmt in FORMATS}
+        # Without JavaScript: the files themselves.
+        assert links == {"BibTeX": files["bib"], "RIS": files["ris"], "CSL-JSON": files["json"]}
+        # With it: Copy buttons (hidden until copy.js shows them) fetching the same files.
+        buttons = {b.text: b for b in cite.find_all("button")}
+        assert set(buttons) == {"Copy BibTeX", "Copy RIS"}
+        assert buttons["Copy BibTeX"]["data-copy-url"] == files["bib"]
+        assert buttons["Copy RIS"]["data-copy-url"] == files["ris"]
+        assert all("hidden" in b.attrs for b in buttons.values())
+    assert any("js/copy" in (s.attrs.get("src") or "") for s in doc.find_all("script"))
