@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from reversion.models import Version
 
 from .revisions import (
@@ -38,6 +38,7 @@ class RestorePlan:
     obj: object  # the object as stored now, or None when it was deleted
     changes: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # what is restored otherwise than held
     before: object = None  # State of the object now (None when deleted)
     after: object = None  # State the version holds
 
@@ -68,6 +69,21 @@ def _missing_related(state, names):
                         "has been deleted since this version was saved."
                     )
     return problems
+
+
+def _keep_missing_files(after, before):
+    """A file the version names that is gone from storage (a replaced photo is deleted)
+    is not restored: the current one stays. Notes saying so."""
+    notes = []
+    for f in compared_fields(after.model):
+        name = after.values.get(f.attname)
+        if isinstance(f, models.FileField) and name and not f.storage.exists(str(name)):
+            after.values[f.attname] = before.values[f.attname] if before else ""
+            notes.append(
+                f"{str(f.verbose_name).capitalize()}: the file this version used ({name}) "
+                "has been deleted since; the current one is kept."
+            )
+    return notes
 
 
 def _candidate(plan, state):
@@ -110,6 +126,7 @@ def plan_restore(version):
         return plan
     before = state_of_object(obj) if obj is not None else None
     plan.before = before
+    plan.notes = _keep_missing_files(after, before)
     names = related_names([s for s in (before, after) if s is not None])
     plan.changes = differences(before, after, names)
     plan.problems = _missing_related(after, names)

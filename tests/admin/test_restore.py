@@ -345,3 +345,24 @@ def test_api_writes_are_versions_an_editor_can_restore_and_recover(editor_client
     url = reverse("admin:publications_publication_recover", args=[deleted.pk])
     assert editor_client.post(url).status_code == 302
     assert [a.name for a in Publication.objects.get(pk=paper.pk).authorships.all()] == ["Ada"]
+
+
+def test_a_photo_deleted_since_is_not_restored_and_the_page_says_so(
+    editor_client, django_capture_on_commit_callbacks
+):
+    from tests.profiles.test_photo_uploads import image_file, upload
+
+    person = PersonFactory(name="Photographed", headline="First headline")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(editor_client, person, image_file(name="one.png")).status_code == 302
+    first = Version.objects.get_for_object(person).order_by("-pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(editor_client, person, image_file(name="two.png")).status_code == 302
+    save(editor_client, person, headline="Second headline")
+    person.refresh_from_db()
+    current = person.photo.name
+    page = editor_client.get(revision_url(person, first)).content.decode()
+    assert "has been deleted since; the current one is kept" in page
+    restore_in_admin(editor_client, person, first)
+    person.refresh_from_db()
+    assert person.headline == "First headline" and person.photo.name == current
