@@ -291,11 +291,22 @@ def scan(text: str, first_line: int = 1, stop: int | None = None) -> Iterator[Bl
             index = abort.resume
 
 
-def scan_stream(stream, chunk_chars: int | None = None) -> Iterator[Block]:
+def too_large(size: int, limit: int, what: str = "entry") -> str:
+    return (
+        f"the {what} is {size:,} characters long or more; one {what} may hold at most "
+        f"{limit:,} (import_papers --max-record-bytes)"
+    )
+
+
+def scan_stream(
+    stream, chunk_chars: int | None = None, max_block_chars: int | None = None
+) -> Iterator[Block]:
     """``scan`` over a text stream, read in pieces of about ``chunk_chars`` (default
     ``CHUNK_CHARS``) cut where a block starts at the beginning of a line, so memory
     stays bounded by the largest block, not the file, and the blocks are exactly those
-    of the whole text."""
+    of the whole text. With ``max_block_chars``, a block that grows past it is reported
+    as broken as soon as it does, and skipped unread up to the next block start at the
+    beginning of a line: memory stays bounded by that limit, whatever the input."""
     chunk_chars = chunk_chars or CHUNK_CHARS
     buffer, line = "", 1
     while True:
@@ -309,6 +320,33 @@ def scan_stream(stream, chunk_chars: int | None = None) -> Iterator[Block]:
             yield from scan(buffer, line, stop)
             line += buffer.count("\n", 0, stop)
             buffer = buffer[stop:]
+        if max_block_chars is not None and len(buffer) > max_block_chars:
+            yield BrokenBlock(line, buffer[:1000], too_large(len(buffer), max_block_chars))
+            skipped = _skip_to_next_block(stream, buffer, line, chunk_chars)
+            if skipped is None:
+                return
+            buffer, line = skipped
+
+
+def _skip_to_next_block(stream, buffer: str, line: int, chunk_chars: int):
+    """Read on, keeping nothing, up to the next block start at the beginning of a line:
+    (the text from there, its line number), or None at the end of the stream."""
+    text = buffer
+    while True:
+        match = _LINE_START_BLOCK.search(text)
+        if match is not None:
+            start = match.start() + 1
+            return text[start:], line + text.count("\n", 0, start)
+        newline = text.rfind("\n")
+        if newline >= 0:
+            line += text.count("\n", 0, newline)
+            text = text[newline : newline + 256]  # a line start, and what may follow it
+        else:
+            text = text[:256]
+        piece = stream.read(chunk_chars)
+        if not piece:
+            return None
+        text += piece
 
 
 def last_block_start(text: str) -> int:
