@@ -168,8 +168,7 @@ def parse(
         raise InputError(f"malformed XML: {error}", source=source, line=line) from None
     except _EntryTooLarge:
         raise InputError(
-            f"entry {index + 1}: "
-            + too_large(limits.max_record_bytes + 1, limits.max_record_bytes),
+            f"entry {index + 1}: " + too_large(limits.max_record_bytes),
             source=source,
         ) from None
     if root is None:
@@ -185,7 +184,7 @@ def _entry(entry: Element, source: str, index: int, limits: ImportLimits):
     location = Location(source, None, f"entry {index}")
     size = sum(len(text or "") for node in entry.iter() for text in (node.text, node.tail))
     if size > limits.max_record_bytes:
-        yield RecordProblem(location, too_large(size, limits.max_record_bytes))
+        yield RecordProblem(location, too_large(limits.max_record_bytes, size=size))
         return
     yield guarded(location, entry_record, entry, source, index)
 

@@ -433,7 +433,9 @@ def _block(block: bibtex_scan.Block, state: _State):
     entry_type, key = block.entry_type, block.key
     location = Location(state.source, line, key)
     if len(block.raw) > state.limits.max_record_bytes:
-        yield RecordProblem(location, bibtex_scan.too_large(len(block.raw), state.limits))
+        yield RecordProblem(
+            location, bibtex_scan.too_large(state.limits.max_record_bytes, size=len(block.raw))
+        )
         return
     repeated = _repeated_field(block)
     if repeated:

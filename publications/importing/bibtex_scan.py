@@ -291,11 +291,14 @@ def scan(text: str, first_line: int = 1, stop: int | None = None) -> Iterator[Bl
             index = abort.resume
 
 
-def too_large(size: int, limit: int, what: str = "entry") -> str:
-    return (
-        f"the {what} is {size:,} characters long or more; one {what} may hold at most "
-        f"{limit:,} (import_papers --max-record-bytes)"
+def too_large(limit: int, what: str = "entry", size: int | None = None) -> str:
+    """Why a block, record or entry over ``limit`` characters is refused."""
+    length = (
+        f"{size:,} characters long; one {what} may hold at most {limit:,}"
+        if size
+        else (f"longer than {limit:,} characters, the most one {what} may hold")
     )
+    return f"the {what} is {length} (import_papers --max-record-bytes)"
 
 
 def scan_stream(
@@ -321,7 +324,7 @@ def scan_stream(
             line += buffer.count("\n", 0, stop)
             buffer = buffer[stop:]
         if max_block_chars is not None and len(buffer) > max_block_chars:
-            yield BrokenBlock(line, buffer[:1000], too_large(len(buffer), max_block_chars))
+            yield BrokenBlock(line, buffer[:1000], too_large(max_block_chars))
             skipped = _skip_to_next_block(stream, buffer, line, chunk_chars)
             if skipped is None:
                 return

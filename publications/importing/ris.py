@@ -181,9 +181,7 @@ def parse(
     for text, line in split_records(lines, limits.max_record_bytes):
         location = Location(source, line)
         if text is None:
-            yield RecordProblem(
-                location, too_large(limits.max_record_bytes + 1, limits.max_record_bytes, "record")
-            )
+            yield RecordProblem(location, too_large(limits.max_record_bytes, "record"))
             continue
         if not _TYPE_LINE.search(text):
             yield RecordProblem(location, "a record without a “TY  -” line (not valid RIS)")

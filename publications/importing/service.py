@@ -242,7 +242,7 @@ def _load_json(source: Source, inspected: Inspected, reader, limits: ImportLimit
             line=error.lineno,
         ) from None
     except JSONLimitError as error:
-        raise InputError(f"JSON refused: {error}", source=source.name) from None
+        raise InputError(f"malformed JSON: {error}", source=source.name) from None
 
 
 def _checksum(inspected: list[Inspected]) -> str:
