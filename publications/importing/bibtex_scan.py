@@ -311,18 +311,24 @@ def scan_stream(
     as broken as soon as it does, and skipped unread up to the next block start at the
     beginning of a line: memory stays bounded by that limit, whatever the input."""
     chunk_chars = chunk_chars or CHUNK_CHARS
-    buffer, line = "", 1
+    buffer, line, read_size = "", 1, chunk_chars
     while True:
-        piece = stream.read(chunk_chars)
+        piece = stream.read(read_size)
         if not piece:
             yield from scan(buffer, line)
             return
+        # The text read before has no block start after its first line: look in the new.
+        since = max(0, len(buffer) - 256)
         buffer += piece
-        stop = last_block_start(buffer)
+        stop = last_block_start(buffer, since)
         if stop > 0:
             yield from scan(buffer, line, stop)
             line += buffer.count("\n", 0, stop)
             buffer = buffer[stop:]
+            read_size = chunk_chars
+        else:
+            # One large block: read more at a time, so joining the pieces stays linear.
+            read_size = min(max(chunk_chars, len(buffer)), 64 * CHUNK_CHARS)
         if max_block_chars is not None and len(buffer) > max_block_chars:
             yield BrokenBlock(line, buffer[:1000], too_large(max_block_chars))
             skipped = _skip_to_next_block(stream, buffer, line, chunk_chars)
@@ -352,18 +358,19 @@ def _skip_to_next_block(stream, buffer: str, line: int, chunk_chars: int):
         text += piece
 
 
-def last_block_start(text: str) -> int:
+def last_block_start(text: str, since: int = 0) -> int:
     """Index of the last block start at the beginning of a line in ``text`` (0 when there
-    is none after the first line). Every block still open ends at such a line."""
+    is none after the first line), looking from ``since`` on. Every block still open ends
+    at such a line."""
     position = len(text)
     while True:
-        position = text.rfind("\n@", 0, position)
+        position = text.rfind("\n@", since, position)
         if position <= 0:
             break
         if _START.match(text, position + 1):
             return position + 1
     # Indented block starts only (rare, so a full pass is fine): keep the last one.
     last = 0
-    for match in _LINE_START_BLOCK.finditer(text):
+    for match in _LINE_START_BLOCK.finditer(text, since):
         last = match.start() + 1
     return last
