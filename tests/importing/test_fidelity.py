@@ -50,14 +50,15 @@ def test_biblatex_examples_import_whole_and_reimport_creates_nothing(run_import)
 def test_biblatex_examples_crossref_child_and_collection_parent(run_import):
     assert run_import(sample(EXAMPLES)).code == 0
     child = Publication.objects.get(title__startswith="The True Frontier")
-    assert (child.kind, child.venue, child.publisher) == ("chapter", "Space and Beyond", "Greenwood")
+    assert (child.kind, child.venue) == ("chapter", "Space and Beyond")
+    assert child.publisher == "Greenwood"
     assert child.published_on.year == 2000
     parent = Publication.objects.get(title__startswith="Space and Beyond")
     assert parent.kind == "book"
     # The @set entries are no works; their members are.
     assert not Publication.objects.filter(title="").exists()
-    for member in ("Partial Symmetries of Weak Interactions", "Weak and Electromagnetic Interactions"):
-        assert Publication.objects.filter(title=member).exists()
+    members = ("Partial Symmetries of Weak Interactions", "Weak and Electromagnetic Interactions")
+    assert Publication.objects.filter(title__in=members).count() == 2
 
 
 def test_biber_crossref_sample_children_inherit_and_parents_are_works(run_import):
@@ -87,7 +88,8 @@ def test_proceedings_parent_gives_booktitle_publisher_and_year_and_is_imported()
     )
     paper, proceedings = found["paper"], found["proc"]
     assert (paper.title, paper.kind) == ("A Paper", "conference_paper")
-    assert (paper.venue, paper.publisher, paper.year) == ("Proceedings of the Workshop", "ACM", 2019)
+    assert paper.venue == "Proceedings of the Workshop"
+    assert (paper.publisher, paper.year) == ("ACM", 2019)
     assert (paper.doi, paper.url) == ("", "")  # identifiers name the parent
     assert (proceedings.title, proceedings.kind) == ("Proceedings of the Workshop: WS 2019", "book")
     assert proceedings.doi == "10.1000/proc"
