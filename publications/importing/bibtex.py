@@ -388,10 +388,16 @@ def input_digest(entry_type: str, fields: dict) -> str:
     for name, value in fields.items():
         if name != "__warnings__":
             parts += (name, value)
-    text = "\0".join(parts)
-    if text.count("\0") != len(parts) - 1:  # a NUL in a value: separate unambiguously
-        text = repr(parts)
-    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+    if any("\0" in part for part in parts):  # a NUL in a value: separate unambiguously
+        parts = [repr(parts)]
+    digest = hashlib.sha1(usedforsecurity=False)
+    if sum(map(len, parts)) < 65536:
+        digest.update("\0".join(parts).encode())
+    else:  # the same digest, without a copy of a large entry
+        for index, part in enumerate(parts):
+            digest.update(b"\0" if index else b"")
+            digest.update(part.encode())
+    return digest.hexdigest()
 
 
 def parse(
