@@ -289,7 +289,7 @@ class _State:
     def __init__(self, source: str, known: frozenset[str], limits: ImportLimits):
         self.source = source
         self.known = known
-        self.limits = limits
+        self.max_record_chars = limits.max_record_bytes
         self.macros = Macros(limits)
         self.keys: set[str] = set()
         # Every entry's type and fields (abstract dropped), by lower-case key: any entry
@@ -388,16 +388,10 @@ def input_digest(entry_type: str, fields: dict) -> str:
     for name, value in fields.items():
         if name != "__warnings__":
             parts += (name, value)
-    if any("\0" in part for part in parts):  # a NUL in a value: separate unambiguously
-        parts = [repr(parts)]
-    digest = hashlib.sha1(usedforsecurity=False)
-    if sum(map(len, parts)) < 65536:
-        digest.update("\0".join(parts).encode())
-    else:  # the same digest, without a copy of a large entry
-        for index, part in enumerate(parts):
-            digest.update(b"\0" if index else b"")
-            digest.update(part.encode())
-    return digest.hexdigest()
+    text = "\0".join(parts)
+    if text.count("\0") != len(parts) - 1:  # a NUL in a value: separate unambiguously
+        text = repr(parts)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def parse(
@@ -438,9 +432,9 @@ def _block(block: bibtex_scan.Block, state: _State):
         return
     entry_type, key = block.entry_type, block.key
     location = Location(state.source, line, key)
-    if len(block.raw) > state.limits.max_record_bytes:
+    if len(block.raw) > state.max_record_chars:
         yield RecordProblem(
-            location, bibtex_scan.too_large(state.limits.max_record_bytes, size=len(block.raw))
+            location, bibtex_scan.too_large(state.max_record_chars, size=len(block.raw))
         )
         return
     repeated = _repeated_field(block)

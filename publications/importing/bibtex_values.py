@@ -99,6 +99,7 @@ class Macros(dict):
     def __init__(self, limits: ImportLimits = DEFAULT_LIMITS):
         super().__init__({name: _MONTH_NAMES[number - 1] for name, number in MONTHS.items()})
         self.limits = limits
+        self.max_field_chars = limits.max_field_chars  # read for every value
         self.expanded = 0
 
     def define(self, name: str, raw: str) -> str:
@@ -157,7 +158,7 @@ def _closing_quote(text: str, start: int, max_depth: int) -> int:
     raise BibValueError("unterminated quoted value")
 
 
-def _single_group(value: str, opening: str, max_depth: int) -> bool:
+def _single_group(value: str, opening: str, limits: ImportLimits) -> bool:
     """Whether ``value`` is one ``{…}`` or ``"…"`` group (the usual case, checked fast)."""
     inner = value[1:-1]
     if "{" not in inner and "}" not in inner and (opening == "{" or '"' not in inner):
@@ -165,7 +166,7 @@ def _single_group(value: str, opening: str, max_depth: int) -> bool:
     if opening == "{" and _ONE_GROUP.fullmatch(value):
         return True
     closer = _matching_brace if opening == "{" else _closing_quote
-    return closer(value, 0, max_depth) == len(value) - 1
+    return closer(value, 0, limits.max_nesting) == len(value) - 1
 
 
 def _pieces(raw: str, macros: Macros, undefined: list | None):
@@ -219,20 +220,27 @@ def evaluate(raw: str, macros: Macros, undefined: list | None = None) -> str:
     value = raw.strip()
     if not value:
         return ""
-    limits = macros.limits
     first, last = value[0], value[-1]
     if "#" not in value:
-        if first == "{" and last == "}" and _single_group(value, "{", limits.max_nesting):
-            return _bounded(value[1:-1], limits)
-        if (
+        if (first == "{" and last == "}" and _single_group(value, "{", macros.limits)) or (
             first == '"'
             and last == '"'
             and len(value) > 1
-            and _single_group(value, '"', limits.max_nesting)
+            and _single_group(value, '"', macros.limits)
         ):
-            return _bounded(value[1:-1], limits)
+            if len(value) - 2 > macros.max_field_chars:
+                raise BibValueError(
+                    f"the value is {len(value) - 2:,} characters long; the most taken is "
+                    f"{macros.max_field_chars:,}"
+                )
+            return value[1:-1]
         if value.isdigit():
             return value
+        if _BARE.fullmatch(value):  # one name: a month or an @string (the usual join)
+            found = macros.get(value.lower())
+            if found is not None:
+                return found if isinstance(found, str) else macros.use(found)
+    limits = macros.limits
     parts, size = [], 0
     for piece in _pieces(value, macros, undefined):
         size += len(piece) if isinstance(piece, str) else piece.length
@@ -243,12 +251,3 @@ def evaluate(raw: str, macros: Macros, undefined: list | None = None) -> str:
             )
         parts.append(piece if isinstance(piece, str) else macros.use(piece))
     return "".join(parts)
-
-
-def _bounded(text: str, limits: ImportLimits) -> str:
-    if len(text) > limits.max_field_chars:
-        raise BibValueError(
-            f"the value is {len(text):,} characters long; the most taken is "
-            f"{limits.max_field_chars:,}"
-        )
-    return text
