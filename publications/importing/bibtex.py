@@ -5,6 +5,10 @@ blocks) and we resolve values ourselves, as BibTeX does: ``@string`` names are
 case-insensitive and ``#`` joins pieces. The file is read in pieces of whole blocks, so
 memory stays bounded however large the file is; ``@string`` macros carry over from piece
 to piece, and ``crossref`` children wait for a parent that comes later in the file.
+``bibtex_values`` evaluates values and expands macros (within ``ImportLimits``),
+``bibtex_inherit`` applies crossref and xdata inheritance as biber does. ``@set`` and
+``@xdata`` entries are not works; ``@proceedings``, ``@collection`` and the other
+parents are imported as works of their own.
 """
 
 import hashlib
@@ -13,8 +17,12 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from core.limits import ImportLimits
+
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from . import bibtex_scan, latex
+from .bibtex_inherit import MAX_LEVELS, inherit, split_keys, with_xdata
+from .bibtex_values import DEFAULT_LIMITS, MONTHS, BibValueError, Macros, evaluate
 from .records import AuthorRecord, KnownRecord, Location, PaperRecord, RecordProblem
 from .text import (
     clean,
@@ -28,24 +36,6 @@ from .text import (
 )
 
 FORMAT = "bibtex"
-
-MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
 
 KINDS = {
     "article": "journal_article",
@@ -63,6 +53,7 @@ KINDS = {
     "incollection": "chapter",
     "bookinbook": "chapter",
     "suppbook": "chapter",
+    "suppcollection": "chapter",
     "inreference": "chapter",
     "phdthesis": "thesis",
     "mastersthesis": "thesis",
@@ -83,39 +74,6 @@ KINDS = {
     "periodical": "other",
     "suppperiodical": "other",
 }
-# Entries that group other entries; they describe no paper of their own.
-NOT_PAPERS = {"set", "xdata"}
-# Usual crossref parents: imported only when no entry in the file points at them.
-CONTAINERS = {
-    "proceedings",
-    "mvproceedings",
-    "book",
-    "mvbook",
-    "collection",
-    "mvcollection",
-    "reference",
-    "mvreference",
-    "periodical",
-}
-# Fields a crossref child never takes from its parent (they identify the parent).
-NOT_INHERITED = {
-    "title",
-    "subtitle",
-    "titleaddon",
-    "crossref",
-    "xref",
-    "ids",
-    "entryset",
-    "doi",
-    "eprint",
-    "eprinttype",
-    "archiveprefix",
-    "primaryclass",
-    "url",
-    "abstract",
-    "keywords",
-}
-
 _NOOPSORT = re.compile(r"\\noopsort\s*\{[^{}]*\}")
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _ARXIV_IN_TEXT = re.compile(
@@ -124,114 +82,6 @@ _ARXIV_IN_TEXT = re.compile(
 _DBLP_ARXIV_VOLUME = re.compile(r"^abs/(.+)$")
 _DOI_IN_TEXT = re.compile(r"10\.\d{4,9}/[^\s\"'<>{}]+")
 _DIGITS = re.compile(r"\d{4}")
-_BARE = re.compile(r"[^\s#{}\"=,]+")
-
-
-class BibValueError(Exception):
-    """A field value that is not valid BibTeX (e.g. a missing comma)."""
-
-
-class Macros(dict):
-    """@string definitions, looked up case-insensitively like BibTeX does."""
-
-    def __init__(self):
-        super().__init__({name: _MONTH_NAMES[number - 1] for name, number in MONTHS.items()})
-
-
-_BRACES = re.compile(r"(?<!\\)[{}]")
-# One {…} group nested at most four deep, in one match (a brace right after a backslash
-# is text, as for _BRACES); deeper nesting is left to _matching_brace.
-_ONE_GROUP = re.compile(bibtex_scan.braced_group(r"[^{}\\]++|\\[{}]?", depth=4))
-_BRACES_QUOTES = re.compile(r'(?<!\\)[{}"]')
-
-
-def _matching_brace(text: str, start: int) -> int:
-    depth = 0
-    for match in _BRACES.finditer(text, start):
-        if match.group() == "{":
-            depth += 1
-        else:
-            depth -= 1
-            if depth == 0:
-                return match.start()
-    raise BibValueError("unbalanced braces")
-
-
-def _closing_quote(text: str, start: int) -> int:
-    depth = 0
-    for match in _BRACES_QUOTES.finditer(text, start + 1):
-        char = match.group()
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif depth == 0:
-            return match.start()
-    raise BibValueError("unterminated quoted value")
-
-
-def _single_group(value: str, opening: str) -> bool:
-    """Whether ``value`` is one ``{…}`` or ``"…"`` group (the usual case, checked fast)."""
-    inner = value[1:-1]
-    if "{" not in inner and "}" not in inner and (opening == "{" or '"' not in inner):
-        return True
-    if opening == "{" and _ONE_GROUP.fullmatch(value):
-        return True
-    closer = _matching_brace if opening == "{" else _closing_quote
-    return closer(value, 0) == len(value) - 1
-
-
-def evaluate(raw: str, macros: dict, undefined: list | None = None) -> str:
-    """The text of a raw BibTeX value: ``{...}``, ``"..."``, a number, a macro name, or
-    several of them joined with ``#``. Undefined macros stay as their name."""
-    value = raw.strip()
-    if not value:
-        return ""
-    first, last = value[0], value[-1]
-    if "#" not in value:
-        if first == "{" and last == "}" and _single_group(value, "{"):
-            return value[1:-1]
-        if first == '"' and last == '"' and len(value) > 1 and _single_group(value, '"'):
-            return value[1:-1]
-        if value.isdigit():
-            return value
-    parts, index, length = [], 0, len(value)
-    while True:
-        while index < length and value[index].isspace():
-            index += 1
-        if index >= length:
-            raise BibValueError("value ends with '#'")
-        char = value[index]
-        if char == "{":
-            end = _matching_brace(value, index)
-            parts.append(value[index + 1 : end])
-            index = end + 1
-        elif char == '"':
-            end = _closing_quote(value, index)
-            parts.append(value[index + 1 : end])
-            index = end + 1
-        else:
-            match = _BARE.match(value, index)
-            if not match:
-                raise BibValueError(f"unexpected {char!r}")
-            name = match.group(0)
-            if name.isdigit():
-                parts.append(name)
-            elif name.lower() in macros:
-                parts.append(macros[name.lower()])
-            else:
-                if undefined is not None:
-                    undefined.append(name)
-                parts.append(name)
-            index = match.end()
-        while index < length and value[index].isspace():
-            index += 1
-        if index >= length:
-            return "".join(parts)
-        if value[index] != "#":
-            rest = value[index : index + 30].split("\n")[0]
-            raise BibValueError(f"unexpected text after the value: {rest!r} (a missing comma?)")
-        index += 1
 
 
 def _split_top_level(text: str, separator: re.Pattern) -> list[str]:
@@ -436,15 +286,17 @@ def build_record(entry_type: str, key: str, fields: dict, location: Location, ra
 
 
 class _State:
-    def __init__(self, source: str, known: frozenset[str] = frozenset()):
+    def __init__(self, source: str, known: frozenset[str], limits: ImportLimits):
         self.source = source
         self.known = known
-        self.macros = Macros()
+        self.max_record_chars = limits.max_record_bytes
+        self.macros = Macros(limits)
         self.keys: set[str] = set()
-        self.parents: dict[str, dict] = {}  # lower-case key → fields (abstract dropped)
-        self.referenced: set[str] = set()
-        self.waiting: list[tuple] = []  # crossref children whose parent comes later
-        self.containers: list[tuple] = []  # possible parents, decided at the end
+        # Every entry's type and fields (abstract dropped), by lower-case key: any entry
+        # may be a crossref parent.
+        self.parents: dict[str, tuple[str, dict]] = {}
+        self.xdata: dict[str, dict] = {}
+        self.waiting: list[tuple] = []  # children whose parent or xdata comes later
 
 
 def _entry_fields(entry: bibtex_scan.Entry, state: _State) -> dict:
@@ -469,13 +321,38 @@ def _repeated_field(entry: bibtex_scan.Entry) -> str:
     return next(name for index, name in enumerate(names) if name in names[:index])
 
 
-def _inherit(fields: dict, parent: dict) -> dict:
-    merged = dict(fields)
-    for name, value in parent.items():
-        if name not in NOT_INHERITED and name not in merged and not name.startswith("__"):
-            merged[name] = value
-    if "booktitle" not in merged and parent.get("title"):
-        merged["booktitle"] = parent["title"]
+def _resolved(state: _State, entry_type: str, fields: dict, final: bool) -> dict | None:
+    """``fields`` with their xdata and crossref ancestors' fields, or None when one is
+    not read yet (and ``final`` is false: at the end, a missing one is a warning)."""
+    chain, seen, warnings = [], set(), []
+    current_type, current = entry_type, fields
+    while True:
+        missing = [key for key in split_keys(current.get("xdata", "")) if key not in state.xdata]
+        if missing and not final:
+            return None
+        warnings += [f"xdata “{key}” names no @xdata entry" for key in missing]
+        chain.append((current_type, with_xdata(current, state.xdata)))
+        parent_key = current.get("crossref", "").strip().lower()
+        if not parent_key:
+            break
+        if parent_key in seen or len(chain) > MAX_LEVELS:
+            warnings.append(f"crossref “{parent_key}” goes round in a loop; not followed")
+            break
+        seen.add(parent_key)
+        if parent_key not in state.parents:
+            if not final:
+                return None
+            warnings.append(f"crossref “{current['crossref'].strip()}” names no entry in this file")
+            break
+        current_type, current = state.parents[parent_key]
+    # From the farthest ancestor down to the entry itself.
+    child_type, merged = chain.pop()
+    while chain:
+        parent_type, parent = child_type, merged
+        child_type, child = chain.pop()
+        merged = inherit(child_type, child, parent_type, parent)
+    if warnings:
+        merged["__warnings__"] = merged.get("__warnings__", []) + warnings
     return merged
 
 
@@ -518,80 +395,77 @@ def input_digest(entry_type: str, fields: dict) -> str:
 
 
 def parse(
-    stream, source: str, known: frozenset[str] = frozenset()
+    stream,
+    source: str,
+    known: frozenset[str] = frozenset(),
+    limits: ImportLimits = DEFAULT_LIMITS,
 ) -> Iterator[PaperRecord | KnownRecord | RecordProblem]:
-    """Records and problems, in file order (crossref children whose parent comes later,
-    and unreferenced parents, come at the end). An entry whose fingerprint is in
-    ``known`` comes as a ``KnownRecord``."""
-    state = _State(source, known)
-    for block in bibtex_scan.scan_stream(stream):
+    """Records and problems, in file order (entries whose crossref parent or xdata entry
+    comes later in the file come at the end). An entry whose fingerprint is in ``known``
+    comes as a ``KnownRecord``. ``limits`` bound entries, values and macro expansion."""
+    state = _State(source, known, limits)
+    for block in bibtex_scan.scan_stream(stream, max_block_chars=limits.max_record_bytes):
         yield from _block(block, state)
-    # Children whose parent came after them.
     for entry_type, key, fields, location, raw in state.waiting:
-        parent = state.parents.get(fields["crossref"].strip().lower())
-        if parent is None:
-            fields.setdefault("__warnings__", []).append(
-                f"crossref “{fields['crossref']}” names no entry in this file"
-            )
-        else:
-            fields = _inherit(fields, parent)
-        yield _finish(state, entry_type, key, fields, location, raw)
-    for entry_type, key, fields, location, raw in state.containers:
-        if key.lower() not in state.referenced:
-            yield _finish(state, entry_type, key, fields, location, raw)
+        merged = _resolved(state, entry_type, fields, final=True)
+        yield _finish(state, entry_type, key, merged, location, raw)
 
 
 def _block(block: bibtex_scan.Block, state: _State):
     line = block.line
     if isinstance(block, bibtex_scan.StringDefinition):
         # A redefined @string: the later definition wins, as in BibTeX.
+        location = Location(state.source, line, f"@string {block.name}")
         try:
-            state.macros[block.name.lower()] = evaluate(block.value, state.macros)
+            refused = state.macros.define(block.name, block.value)
         except BibValueError as error:
-            yield RecordProblem(Location(state.source, line, f"@string {block.name}"), str(error))
+            refused = str(error)
+        if refused:
+            yield RecordProblem(location, refused)
         return
     if isinstance(block, bibtex_scan.BrokenBlock):
-        key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw)
+        key_match = re.match(r"\s*@\s*\w+\s*[{(]\s*([^,\s]*)", block.raw[:1000])
         key = key_match.group(1) if key_match else ""
         yield RecordProblem(
             Location(state.source, line, key), f"broken entry: {block.reason.strip()}"
         )
         return
-    repeated = _repeated_field(block)
-    if repeated:
-        yield RecordProblem(
-            Location(state.source, line, block.key),
-            f"broken entry: the field “{repeated}” is given twice",
-        )
-        return
     entry_type, key = block.entry_type, block.key
     location = Location(state.source, line, key)
-    if entry_type in NOT_PAPERS:
+    if len(block.raw) > state.max_record_chars:
+        yield RecordProblem(
+            location, bibtex_scan.too_large(state.max_record_chars, size=len(block.raw))
+        )
         return
+    repeated = _repeated_field(block)
+    if repeated:
+        yield RecordProblem(location, f"broken entry: the field “{repeated}” is given twice")
+        return
+    if entry_type == "set":
+        return  # a group of entries that come on their own; not a work
     try:
         fields = _entry_fields(block, state)
     except BibValueError as error:
         yield RecordProblem(location, str(error))
         return
+    if entry_type == "xdata":
+        # Data for other entries, not a work; its own xdata first.
+        state.xdata[key.lower()] = with_xdata(fields, state.xdata)
+        return
     if key in state.keys:
         fields.setdefault("__warnings__", []).append(f"duplicate entry key “{key}”")
     state.keys.add(key)
-    raw = block.raw
-    lowered = key.lower()
-    parent_fields = {name: value for name, value in fields.items() if name != "abstract"}
-    state.parents[lowered] = parent_fields
-    crossref = fields.get("crossref", "").strip()
-    if crossref:
-        state.referenced.add(crossref.lower())
-        parent = state.parents.get(crossref.lower())
-        if parent is None:
-            state.waiting.append((entry_type, key, fields, location, raw))
+    state.parents[key.lower()] = (
+        entry_type,
+        {name: value for name, value in fields.items() if name != "abstract"},
+    )
+    if "crossref" in fields or "xdata" in fields:
+        merged = _resolved(state, entry_type, fields, final=False)
+        if merged is None:
+            state.waiting.append((entry_type, key, fields, location, block.raw))
             return
-        fields = _inherit(fields, parent)
-    if entry_type in CONTAINERS:
-        state.containers.append((entry_type, key, fields, location, raw))
-        return
-    yield _finish(state, entry_type, key, fields, location, raw)
+        fields = merged
+    yield _finish(state, entry_type, key, fields, location, block.raw)
 
 
 def parse_text(text: str, source: str) -> list[PaperRecord | RecordProblem]:

@@ -291,38 +291,86 @@ def scan(text: str, first_line: int = 1, stop: int | None = None) -> Iterator[Bl
             index = abort.resume
 
 
-def scan_stream(stream, chunk_chars: int | None = None) -> Iterator[Block]:
+def too_large(limit: int, what: str = "entry", size: int | None = None) -> str:
+    """Why a block, record or entry over ``limit`` characters is refused."""
+    length = (
+        f"{size:,} characters long; one {what} may hold at most {limit:,}"
+        if size
+        else (f"longer than {limit:,} characters, the most one {what} may hold")
+    )
+    return f"the {what} is {length} (import_papers --max-record-bytes)"
+
+
+def scan_stream(
+    stream, chunk_chars: int | None = None, max_block_chars: int | None = None
+) -> Iterator[Block]:
     """``scan`` over a text stream, read in pieces of about ``chunk_chars`` (default
     ``CHUNK_CHARS``) cut where a block starts at the beginning of a line, so memory
     stays bounded by the largest block, not the file, and the blocks are exactly those
-    of the whole text."""
+    of the whole text. With ``max_block_chars``, a block that grows past it is reported
+    as broken as soon as it does, and skipped unread up to the next block start at the
+    beginning of a line: memory stays bounded by that limit, whatever the input."""
     chunk_chars = chunk_chars or CHUNK_CHARS
-    buffer, line = "", 1
+    buffer, line, read_size = "", 1, chunk_chars
     while True:
-        piece = stream.read(chunk_chars)
+        piece = stream.read(read_size)
         if not piece:
             yield from scan(buffer, line)
             return
+        # The text read before has no block start after its first line: look in the new.
+        since = max(0, len(buffer) - 256)
         buffer += piece
-        stop = last_block_start(buffer)
+        stop = last_block_start(buffer, since)
         if stop > 0:
             yield from scan(buffer, line, stop)
             line += buffer.count("\n", 0, stop)
             buffer = buffer[stop:]
+            read_size = chunk_chars
+        else:
+            # One large block: read more at a time, so joining the pieces stays linear.
+            read_size = min(max(chunk_chars, len(buffer)), 64 * CHUNK_CHARS)
+        if max_block_chars is not None and len(buffer) > max_block_chars:
+            yield BrokenBlock(line, buffer[:1000], too_large(max_block_chars))
+            skipped = _skip_to_next_block(stream, buffer, line, chunk_chars)
+            if skipped is None:
+                return
+            buffer, line = skipped
 
 
-def last_block_start(text: str) -> int:
+def _skip_to_next_block(stream, buffer: str, line: int, chunk_chars: int):
+    """Read on, keeping nothing, up to the next block start at the beginning of a line:
+    (the text from there, its line number), or None at the end of the stream."""
+    text = buffer
+    while True:
+        match = _LINE_START_BLOCK.search(text)
+        if match is not None:
+            start = match.start() + 1
+            return text[start:], line + text.count("\n", 0, start)
+        newline = text.rfind("\n")
+        if newline >= 0:
+            line += text.count("\n", 0, newline)
+            text = text[newline : newline + 256]  # a line start, and what may follow it
+        else:
+            text = text[:256]
+        piece = stream.read(chunk_chars)
+        if not piece:
+            return None
+        text += piece
+
+
+def last_block_start(text: str, since: int = 0) -> int:
     """Index of the last block start at the beginning of a line in ``text`` (0 when there
-    is none after the first line). Every block still open ends at such a line."""
+    is none after the first line), looking from ``since`` on. Every block still open ends
+    at such a line."""
     position = len(text)
     while True:
-        position = text.rfind("\n@", 0, position)
+        position = text.rfind("\n@", since, position)
         if position <= 0:
             break
         if _START.match(text, position + 1):
             return position + 1
     # Indented block starts only (rare, so a full pass is fine): keep the last one.
     last = 0
-    for match in _LINE_START_BLOCK.finditer(text):
+    for match in _LINE_START_BLOCK.finditer(text, since):
         last = match.start() + 1
     return last

@@ -3,7 +3,14 @@
 from collections.abc import Iterator
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi
-from .records import AffiliationRef, AuthorRecord, Location, PaperRecord, RecordProblem
+from .records import (
+    AffiliationRef,
+    AuthorRecord,
+    Location,
+    PaperRecord,
+    RecordProblem,
+    guarded,
+)
 from .text import (
     clean,
     clean_paragraphs,
@@ -140,4 +147,5 @@ def parse(data, source: str) -> Iterator[PaperRecord | RecordProblem]:
             yield RecordProblem(Location(source, None, f"item {index}"), "not a work object")
             continue
         key = clean(item.get("DOI")) or f"item {index}"
-        yield work_record(item, Location(source, None, key))
+        location = Location(source, None, key)
+        yield guarded(location, work_record, item, location)

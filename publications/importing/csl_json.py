@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from . import crossref
 from .crossref import first, orcid_of, person_name
-from .records import AuthorRecord, Location, PaperRecord, RecordProblem
+from .records import AuthorRecord, Location, PaperRecord, RecordProblem, guarded
 from .text import (
     clean,
     clean_paragraphs,
@@ -88,4 +88,5 @@ def parse(data, source: str) -> Iterator[PaperRecord | RecordProblem]:
             yield RecordProblem(Location(source, None, f"item {index}"), "not a CSL item")
             continue
         key = clean(item.get("id")) or clean(item.get("DOI")) or f"item {index}"
-        yield item_record(item, Location(source, None, key))
+        location = Location(source, None, key)
+        yield guarded(location, item_record, item, location)

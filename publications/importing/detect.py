@@ -38,7 +38,8 @@ _MAGIC = {
     b"\x7fELF": "an executable",
     b"SQLite format 3": "an SQLite database",
 }
-_RIS_TAG = re.compile(r"^(?:TY|T1|TI|AU|A1|PY|Y1|DO|JO|JF|T2|ER)  -(?: |$)", re.MULTILINE)
+# Two spaces before the dash, as the RIS specification says; one, as some exporters write.
+_RIS_TAG = re.compile(r"^(?:TY|T1|TI|AU|A1|PY|Y1|DO|JO|JF|T2|ER) {1,2}-(?: |\r?$)", re.MULTILINE)
 _BIBTEX_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _WOS = re.compile(r"^(?:FN (?:Clarivate|Thomson)|VR \d|PT [A-Z]\s*$)", re.MULTILINE)
 

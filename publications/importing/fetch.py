@@ -7,7 +7,6 @@ host so each host gets its own pace (arXiv asks for one request every three seco
 Tests inject an ``opener`` serving recorded payloads, so they never touch the network.
 """
 
-import json
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -16,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from core import http
+from core.limits import JSONLimitError, load_json
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from . import arxiv
@@ -61,7 +61,11 @@ class Response:
 
     def json(self):
         try:
-            return json.loads(self.body)
+            return load_json(self.body)
+        except JSONLimitError as error:
+            raise FetchError(
+                f"{self.url} returned JSON that is refused: {error}", source=self.url
+            ) from None
         except ValueError:
             raise FetchError(f"{self.url} did not return JSON", source=self.url) from None
 

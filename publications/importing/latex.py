@@ -51,8 +51,17 @@ _converter = LatexNodes2Text(
 )
 
 
-@lru_cache(maxsize=65536)
 def _decode_piece(piece: str) -> str:
+    # Only short pieces are cached: a cache of whole abstracts would grow with the file.
+    return _decode_cached(piece) if len(piece) <= 300 else _convert(piece)
+
+
+@lru_cache(maxsize=65536)
+def _decode_cached(piece: str) -> str:
+    return _convert(piece)
+
+
+def _convert(piece: str) -> str:
     try:
         return _converter.latex_to_text(piece)
     except Exception:  # pylatexenc is lenient, but never let one odd value stop an import

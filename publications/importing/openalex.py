@@ -4,7 +4,14 @@ import html
 from collections.abc import Iterator
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi
-from .records import AffiliationRef, AuthorRecord, Location, PaperRecord, RecordProblem
+from .records import (
+    AffiliationRef,
+    AuthorRecord,
+    Location,
+    PaperRecord,
+    RecordProblem,
+    guarded,
+)
 from .text import clean, first_url, make_date, normalize_pages, parse_iso_date
 
 FORMAT = "openalex"
@@ -126,4 +133,5 @@ def parse(data, source: str) -> Iterator[PaperRecord | RecordProblem]:
             yield RecordProblem(Location(source, None, f"item {index}"), "not a work object")
             continue
         key = short_id(item.get("id"), "https://openalex.org/") or f"item {index}"
-        yield work_record(item, Location(source, None, key))
+        location = Location(source, None, key)
+        yield guarded(location, work_record, item, location)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from . import bibtex
-from .records import AuthorRecord, Location, PaperRecord, RecordProblem
+from .records import AuthorRecord, Location, PaperRecord, RecordProblem, guarded
 from .text import clean, clean_paragraphs, first_url, make_date, strip_markup
 
 FORMAT = "orcid"
@@ -140,5 +140,8 @@ def parse(data, source: str) -> Iterator[PaperRecord | RecordProblem]:
     if not isinstance(data, dict):
         yield RecordProblem(Location(source), "not an ORCID works document")
         return
-    for work, full in works_of(data):
-        yield work_record(work, source, full)
+    for index, (work, full) in enumerate(works_of(data), start=1):
+        if not isinstance(work, dict):
+            yield RecordProblem(Location(source, None, f"work {index}"), "not a work object")
+            continue
+        yield guarded(Location(source, None, f"work {index}"), work_record, work, source, full)

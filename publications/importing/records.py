@@ -137,3 +137,22 @@ class KnownRecord:
     location: Location
     warnings: list[str]
     build: Callable[[], PaperRecord]
+
+
+# What a parser's code raises when a record's values are not of the types its format
+# promises (a list where a string belongs, a number for an object…).
+SHAPE_ERRORS = (AttributeError, TypeError, ValueError, KeyError, IndexError, OverflowError)
+
+
+def guarded(
+    location: Location, build: Callable[..., PaperRecord], *args
+) -> PaperRecord | RecordProblem:
+    """``build(*args)``, or a ``RecordProblem`` saying the record is malformed when a value
+    in it is not of the expected type: one odd record never stops the others."""
+    try:
+        return build(*args)
+    except SHAPE_ERRORS as error:
+        detail = str(error)[:200]
+        return RecordProblem(
+            location, f"malformed record: a value of an unexpected type ({detail})"
+        )

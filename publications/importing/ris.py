@@ -1,8 +1,12 @@
 """RIS (``TY  -`` … ``ER  -``) → ``PaperRecord``.
 
 The file is split into records here, so each has its line number and memory stays
-bounded; rispy parses each record. A record without ``TY`` is reported: rispy would
-silently return nothing for it.
+bounded: a record longer than ``ImportLimits.max_record_bytes`` is reported as soon as it
+is, and skipped unread to its ``ER`` (lines are read in bounded pieces too). rispy parses
+each record. A record without ``TY`` is reported: rispy would silently return nothing
+for it. Tags written with one space before the dash (``TY - JOUR``, as some exporters
+and Zotero's tests have it) are read as the standard two; ``ST`` (short title) stands
+in for a missing title, as in Zotero.
 """
 
 import re
@@ -10,8 +14,11 @@ from collections.abc import Iterable, Iterator
 
 import rispy
 
+from core.limits import ImportLimits
+
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
-from .records import AuthorRecord, Location, PaperRecord, RecordProblem
+from .bibtex_scan import too_large
+from .records import AuthorRecord, Location, PaperRecord, RecordProblem, guarded
 from .text import (
     clean,
     clean_paragraphs,
@@ -43,27 +50,58 @@ KINDS = {
     "MANSCPT": "preprint",
     "BLOG": "post",
 }
-_END = re.compile(r"^ER  -")
-_TAG_LINE = re.compile(r"^[A-Z][A-Z0-9]  -")
+_END = re.compile(r"^ER {1,2}-")
+_TAG_LINE = re.compile(r"^[A-Z][A-Z0-9] {1,2}-")
 _TYPE_LINE = re.compile(r"^\ufeff?TY  -", re.MULTILINE)
+_ONE_SPACE_TAG = re.compile(r"^(\ufeff?[A-Z][A-Z0-9]) -(?= |\r?$)")
+DEFAULT_LIMITS = ImportLimits()
 _CITED_BY = re.compile(r"cited by\s*:?\s*(\d+)", re.IGNORECASE)
 _DOI_NOTE = re.compile(r"\b(10\.\d{4,9}/\S+)")
 _ARXIV = re.compile(r"arxiv(?:\.org/(?:abs|pdf)/|:)\s*([\w.\-/]+)", re.IGNORECASE)
 
 
-def split_records(lines: Iterable[str]) -> Iterator[tuple[str, int]]:
-    """Each record's text (junk lines before ``TY`` included) and its first line number."""
+def _pieces(lines, max_chars: int) -> Iterator[str]:
+    """The stream's lines, a very long line in pieces of at most ``max_chars``."""
+    readline = getattr(lines, "readline", None)
+    if readline is None:
+        yield from lines
+        return
+    while piece := readline(max_chars):
+        yield piece
+
+
+def split_records(
+    lines: Iterable[str], max_chars: int | None = None
+) -> Iterator[tuple[str | None, int]]:
+    """Each record's text (junk lines before ``TY`` included) and its first line number;
+    ``None`` for a record longer than ``max_chars``, skipped up to its ``ER``. Tags with
+    one space before the dash are given the standard two."""
+    max_chars = max_chars or DEFAULT_LIMITS.max_record_bytes
     buffer: list[str] = []
-    start = None
-    for number, line in enumerate(lines, start=1):
+    start, size, number, at_line_start, skipping = None, 0, 0, True, False
+    for line in _pieces(lines, max_chars + 1):
+        line_start, at_line_start = at_line_start, line.endswith("\n")
+        if line_start:
+            number += 1
+        if skipping:
+            if line_start and _END.match(line):
+                skipping = False
+            continue
         if start is None:
             if not line.strip():
                 continue
             start = number
+        if line_start and _ONE_SPACE_TAG.match(line):
+            line = _ONE_SPACE_TAG.sub(r"\1  -", line, count=1)
         buffer.append(line)
-        if _END.match(line):
+        size += len(line)
+        if size > max_chars:
+            yield None, start
+            skipping = not (line_start and _END.match(line))
+            buffer, start, size = [], None, 0
+        elif line_start and _END.match(line):
             yield "".join(buffer), start
-            buffer, start = [], None
+            buffer, start, size = [], None, 0
     if buffer and any(_TAG_LINE.match(line) for line in buffer):
         yield "".join(buffer), start or 1
 
@@ -137,9 +175,14 @@ def entry_record(entry: dict, location: Location) -> PaperRecord:
     return record
 
 
-def parse(lines: Iterable[str], source: str) -> Iterator[PaperRecord | RecordProblem]:
-    for text, line in split_records(lines):
+def parse(
+    lines: Iterable[str], source: str, limits: ImportLimits = DEFAULT_LIMITS
+) -> Iterator[PaperRecord | RecordProblem]:
+    for text, line in split_records(lines, limits.max_record_bytes):
         location = Location(source, line)
+        if text is None:
+            yield RecordProblem(location, too_large(limits.max_record_bytes, "record"))
+            continue
         if not _TYPE_LINE.search(text):
             yield RecordProblem(location, "a record without a “TY  -” line (not valid RIS)")
             continue
@@ -153,4 +196,4 @@ def parse(lines: Iterable[str], source: str) -> Iterator[PaperRecord | RecordPro
             continue
         for entry in entries:
             location = Location(source, line, clean(entry.get("id")))
-            yield entry_record(entry, location)
+            yield guarded(location, entry_record, entry, location)

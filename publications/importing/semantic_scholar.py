@@ -8,7 +8,7 @@ with papers (``{authorId, …, papers}``).
 from collections.abc import Iterator
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
-from .records import AuthorRecord, Location, PaperRecord, RecordProblem
+from .records import AuthorRecord, Location, PaperRecord, RecordProblem, guarded
 from .text import clean, clean_paragraphs, first_url, make_date, normalize_pages, parse_iso_date
 
 FORMAT = "semantic_scholar"
@@ -102,7 +102,7 @@ def parse(data, source: str) -> Iterator[PaperRecord | RecordProblem]:
             yield RecordProblem(Location(source, None, f"item {index}"), "not a paper object")
             continue
         location = Location(source, None, clean(item.get("paperId")) or f"item {index}")
-        record = paper_record(item, location)
-        if index == 1:
+        record = guarded(location, paper_record, item, location)
+        if index == 1 and isinstance(record, PaperRecord):
             record.warnings.extend(notes)
         yield record

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from core import db_errors
 from core.db_errors import DatabaseWriteError
-from core.limits import MAX_JSON_DEPTH, json_depth
+from core.limits import MAX_JSON_DEPTH, ImportLimits, JSONLimitError, load_json
 from core.page_cache import bump_generation
 from profiles.models import Organization
 
@@ -31,7 +31,14 @@ from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
 from .merge import Merger, Outcome, world_state
 from .own_pages import drop_own_pages, without_own_pages
-from .records import InputError, KnownRecord, Location, PaperRecord, RecordProblem
+from .records import (
+    SHAPE_ERRORS,
+    InputError,
+    KnownRecord,
+    Location,
+    PaperRecord,
+    RecordProblem,
+)
 from .revisions import RunRevisions
 from .text import clip
 
@@ -123,11 +130,14 @@ def _message(level: str, location, text: str) -> dict:
     return {"level": level, "location": str(location) if location else "", "message": text}
 
 
-def validate(record: PaperRecord) -> list[str]:
+def validate(record: PaperRecord, limits: ImportLimits | None = None) -> list[str]:
     """Why a record cannot be stored as it is; empty when it can. Nothing is truncated."""
     problems = []
     if not record.title:
         problems.append("it has no title")
+    max_field = (limits or ImportLimits()).max_field_chars
+    if len(record.abstract) > max_field or len(record.note) > max_field:
+        problems.append(f"its abstract or note is longer than {max_field:,} characters")
     for name, limit in _PUBLICATION_LIMITS.items():
         value = getattr(record, name)
         if value and len(value) > limit:
@@ -175,7 +185,11 @@ class _CountingReader(io.RawIOBase):
 
 
 def _records(
-    source: Source, inspected: Inspected, reader: _CountingReader, known: frozenset[str]
+    source: Source,
+    inspected: Inspected,
+    reader: _CountingReader,
+    known: frozenset[str],
+    limits: ImportLimits,
 ) -> Iterator:
     fmt = inspected.format
     if fmt in {"bibtex", "ris"}:
@@ -183,38 +197,53 @@ def _records(
             io.BufferedReader(reader), encoding=inspected.encoding, errors="replace"
         )
         if fmt == "bibtex":
-            yield from bibtex.parse(text, source.name, known)
+            yield from bibtex.parse(text, source.name, known, limits)
         else:
-            yield from ris.parse(text, source.name)
+            yield from ris.parse(text, source.name, limits)
         return
     if fmt == "arxiv":
-        yield from arxiv.parse(io.BufferedReader(reader), source.name)
+        yield from arxiv.parse(io.BufferedReader(reader), source.name, limits)
         return
     if fmt == "json" or fmt in JSON_PARSERS:
-        text = io.TextIOWrapper(
-            io.BufferedReader(reader), encoding=inspected.encoding, errors="replace"
-        )
-        too_deep = InputError(
-            f"malformed JSON: nested more than {MAX_JSON_DEPTH} levels", source=source.name
-        )
+        data = _load_json(source, inspected, reader, limits)
         try:
-            data = json.load(text)
-        except json.JSONDecodeError as error:
+            flavour = detect_json(data, source.name)
+            if fmt == "json":
+                fmt = inspected.format = flavour
+            yield from JSON_PARSERS[fmt](data, source.name)
+        except SHAPE_ERRORS as error:
+            # The document's outer structure is not what the format has (its records
+            # are each checked by the parser).
             raise InputError(
-                f"malformed JSON: {error.msg} (column {error.colno})",
-                source=source.name,
-                line=error.lineno,
+                f"not {FORMATS[fmt]} as expected: {str(error)[:200]}", source=source.name
             ) from None
-        except RecursionError:
-            raise too_deep from None
-        if json_depth(data) > MAX_JSON_DEPTH:
-            raise too_deep
-        flavour = detect_json(data, source.name)
-        if fmt == "json":
-            fmt = inspected.format = flavour
-        yield from JSON_PARSERS[fmt](data, source.name)
         return
     raise InputError(f"unknown format “{fmt}”", source=source.name)
+
+
+def _load_json(source: Source, inspected: Inspected, reader, limits: ImportLimits):
+    """The JSON document, read whole (at most ``limits.max_json_bytes``) and decoded with
+    ``core.limits.load_json``: NaN, infinite or overlong numbers and deep nesting are an
+    ``InputError`` that says so, as is malformed JSON."""
+    if inspected.size > limits.max_json_bytes:
+        raise InputError(
+            f"this JSON document is {inspected.size:,} bytes; one may hold at most "
+            f"{limits.max_json_bytes:,} (import_papers --max-json-bytes), as it is read whole",
+            source=source.name,
+        )
+    text = io.TextIOWrapper(
+        io.BufferedReader(reader), encoding=inspected.encoding, errors="replace"
+    )
+    try:
+        return load_json(text.read(), max_depth=min(MAX_JSON_DEPTH, limits.max_nesting))
+    except json.JSONDecodeError as error:
+        raise InputError(
+            f"malformed JSON: {error.msg} (column {error.colno})",
+            source=source.name,
+            line=error.lineno,
+        ) from None
+    except JSONLimitError as error:
+        raise InputError(f"malformed JSON: {error}", source=source.name) from None
 
 
 def _checksum(inspected: list[Inspected]) -> str:
@@ -303,6 +332,7 @@ def import_papers(
     progress: Callable[[int, float], None] | None = None,
     collect_changes: bool | None = None,
     max_records: int | None = None,
+    limits: ImportLimits | None = None,
 ) -> ImportResult:
     """Import papers from ``sources``; see the module docstring for the contract.
 
@@ -311,8 +341,11 @@ def import_papers(
     as the input is read. ``collect_changes`` (default: only for dry runs) fills
     ``result.changes`` with a field-by-field account. With ``max_records``, an input
     holding more records (valid or not) fails as a whole as soon as the next one is read,
-    and nothing is written: the admin page bounds its work this way.
+    and nothing is written: the admin page bounds its work this way. ``limits`` (default:
+    ``core.limits``' numbers) bound what each parser holds: record, field and JSON
+    document sizes, macro expansion, nesting.
     """
+    limits = limits or ImportLimits()
     result = ImportResult(dry_run=dry_run)
     collect = dry_run if collect_changes is None else collect_changes
     inspected: list[tuple[Source, Inspected]] = []
@@ -372,7 +405,7 @@ def import_papers(
             )
             for source, info in inspected:
                 reader = _CountingReader(source.open())
-                records = _records(source, info, reader, merger.known_fingerprints)
+                records = _records(source, info, reader, merger.known_fingerprints, limits)
                 batch: list[PaperRecord] = []
                 found = 0
                 try:
@@ -397,7 +430,7 @@ def import_papers(
                             continue
                         # A KnownRecord was merged with no effect before, from this
                         # very input: it is valid.
-                        invalid = [] if isinstance(item, KnownRecord) else validate(item)
+                        invalid = [] if isinstance(item, KnownRecord) else validate(item, limits)
                         if invalid:
                             result.failed += 1
                             result.errors.append(

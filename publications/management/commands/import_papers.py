@@ -1,5 +1,6 @@
 """``manage.py import_papers``: a thin shell over ``publications.importing.service``."""
 
+import argparse
 import json
 import sys
 import time
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core import db_errors
 from core.db_errors import DatabaseWriteError
+from core.limits import MAX_FIELD_CHARS, MAX_JSON_BYTES, MAX_RECORD_BYTES, ImportLimits
 from profiles.models import Person
 from publications.importing import fetch
 from publications.importing.detect import FORMATS, Source
@@ -20,6 +22,17 @@ EXIT_INVALID_INPUT = 1
 EXIT_USAGE = 2
 EXIT_DATABASE = 3
 MAX_LISTED = 20
+_UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def _size(text: str) -> int:
+    """``4096``, ``512K``, ``16M`` or ``1G`` → bytes (characters, for text)."""
+    number, unit = text.strip().upper().rstrip("B"), ""
+    if number and number[-1] in _UNITS:
+        number, unit = number[:-1], number[-1]
+    if not number.isdigit() or int(number) == 0:
+        raise argparse.ArgumentTypeError(f"“{text}” is not a size such as 4096, 512K or 16M")
+    return int(number) * _UNITS[unit]
 
 
 class Command(BaseCommand):
@@ -90,6 +103,31 @@ class Command(BaseCommand):
             action="store_true",
             help="print one JSON object with the counts and errors, nothing else",
         )
+        limits = parser.add_argument_group(
+            "limits (memory follows the largest record, not the file; README: Limits)"
+        )
+        limits.add_argument(
+            "--max-record-bytes",
+            type=_size,
+            default=MAX_RECORD_BYTES,
+            metavar="SIZE",
+            help="largest BibTeX entry, RIS record or arXiv entry, e.g. 16M "
+            f"(default {MAX_RECORD_BYTES // 2**20}M; counted in characters of the text)",
+        )
+        limits.add_argument(
+            "--max-field-chars",
+            type=_size,
+            default=MAX_FIELD_CHARS,
+            metavar="SIZE",
+            help=f"longest value of one field (default {MAX_FIELD_CHARS // 2**20}M)",
+        )
+        limits.add_argument(
+            "--max-json-bytes",
+            type=_size,
+            default=MAX_JSON_BYTES,
+            metavar="SIZE",
+            help=f"largest JSON document, which is read whole (default {MAX_JSON_BYTES // 2**20}M)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -119,6 +157,11 @@ class Command(BaseCommand):
             problems=problems,
             progress=progress,
             collect_changes=options["dry_run"] or options["verbosity"] > 1,
+            limits=ImportLimits(
+                max_record_bytes=options["max_record_bytes"],
+                max_field_chars=options["max_field_chars"],
+                max_json_bytes=options["max_json_bytes"],
+            ),
         )
         if progress:
             self.stderr.write("\r\033[K", ending="")
