@@ -88,10 +88,8 @@ def test_editor_can_edit_a_paper_but_not_users(editor_client):
             "kind": paper.kind,
             "date_precision": paper.date_precision,
             "published_on": "2024-01-10",
-            "keywords": "[]",
-            "arxiv_categories": "[]",
-            "citations_by_year": "{}",
-            "source_record": "{}",
+            "keywords": "",
+            "arxiv_categories": "",
             "authorships-TOTAL_FORMS": "0",
             "authorships-INITIAL_FORMS": "0",
         }
@@ -154,7 +152,6 @@ def test_invalid_media_item_keeps_what_the_editor_typed(staff_client):
             "importance": "150",
             "source_kind": "primary",
             "description": "Typed description",
-            "external_ids": "{}",
             "appearances-TOTAL_FORMS": "0",
             "appearances-INITIAL_FORMS": "0",
             "key_points-TOTAL_FORMS": "0",
@@ -177,10 +174,8 @@ def test_duplicate_author_position_is_reported_not_a_server_error(staff_client):
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
     data.update(
         {
-            "keywords": "[]",
-            "arxiv_categories": "[]",
-            "citations_by_year": "{}",
-            "source_record": "{}",
+            "keywords": "",
+            "arxiv_categories": "",
             "published_on": str(paper.published_on),
             "authorships-TOTAL_FORMS": "2",
             "authorships-INITIAL_FORMS": "0",
