@@ -15,6 +15,8 @@ from .identifiers import normalize_arxiv_id, normalize_doi
 from .models import Authorship, Publication, Topic
 from .views import PublicationDetailView, TopicDetailView
 
+DATE_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
+
 
 class AuthorshipFormSet(BaseInlineFormSet):
     """An author without a position (behind “et al.”) needs an incomplete author list,
@@ -207,19 +209,12 @@ class PublicationAdmin(PublicModelAdmin):
     # Short columns, so that the list fits next to its filters at 1280 px.
     @admin.display(description="date", ordering="published_on")
     def date(self, paper):
+        """The date at its precision: 2024, 2024-03 or 2024-03-18."""
         if paper.published_on is None:
             return "—"
-        return (
-            str(paper.published_on.year)
-            if paper.date_precision == "year"
-            else (
-                paper.published_on.strftime(
-                    "%Y-%m" if paper.date_precision == "month" else "%Y-%m-%d"
-                )
-            )
-        )
+        return paper.published_on.strftime(DATE_FORMATS.get(paper.date_precision, "%Y-%m-%d"))
 
-    @admin.display(description="arXiv", ordering="arxiv_primary_category")
+    @admin.display(description="category", ordering="arxiv_primary_category")
     def category(self, paper):
         return paper.arxiv_primary_category or "—"
 

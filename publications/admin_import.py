@@ -223,7 +223,7 @@ def readable_changes(changes: list[dict]) -> list[dict]:
             try:
                 field = Publication._meta.get_field(item["field"])
             except FieldDoesNotExist:
-                fields.append(item)  # already words: "authors", "author 2 name"
+                fields.append({**item, "field": capfirst(item["field"])})  # "Author 2 name"
                 continue
             choices = dict(field.flatchoices) if field.choices else {}
             fields.append(

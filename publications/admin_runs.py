@@ -94,6 +94,13 @@ class ImportRunAdmin(admin.ModelAdmin):
         "world_state",
     )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("publications.view_publication"):
+            return fieldsets
+        # The papers' titles (drafts too) are for those who may view papers.
+        return [fieldset for fieldset in fieldsets if fieldset[0] != "Papers"]
+
     def has_add_permission(self, request):
         return False
 

@@ -30,7 +30,7 @@ from profiles.models import Organization
 from ..models import Authorship, ImportRun, ImportRunPaper, Publication
 from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
-from .merge import Merger, Outcome, world_state
+from .merge import Merger, Outcome, insert_rows, world_state
 from .records import InputError, KnownRecord, Location, PaperRecord, RecordProblem
 from .revisions import RunRevisions
 from .text import clip
@@ -446,12 +446,14 @@ def import_papers(
             else:
                 result.written = True
                 revisions.finish(result.changed_ids)
-                ImportRunPaper.objects.bulk_create(
+                insert_rows(  # what the run created and changed, for its admin page
+                    ImportRunPaper,
                     [
-                        ImportRunPaper(run=run, publication_id=pk, action=action)
-                        for pk, action in result.touched.items()
+                        ImportRunPaper._meta.get_field(name)
+                        for name in ("run", "publication", "action")
                     ],
-                    batch_size=BATCH_SIZE,
+                    ((run.pk, pk, action) for pk, action in result.touched.items()),
+                    prepared=True,
                 )
                 run.world_state = world_state()
                 # Cached pages go stale once the new rows are visible, not before.

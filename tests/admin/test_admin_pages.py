@@ -1,5 +1,7 @@
 """Every admin page renders; editors edit content, not accounts; search finds papers by id."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -196,3 +198,19 @@ def test_view_on_site_link_for_public_models(staff_client):
     paper = PublicationFactory()
     page = staff_client.get(reverse("admin:publications_publication_change", args=[paper.pk]))
     assert "View on site" in page.content.decode()
+
+
+def test_the_paper_list_shows_dates_at_their_precision_in_short_columns(staff_client):
+    PublicationFactory(
+        title="Year only", published_on=datetime.date(2019, 1, 1), date_precision="year"
+    )
+    PublicationFactory(
+        title="Month only", published_on=datetime.date(2020, 3, 1), date_precision="month"
+    )
+    PublicationFactory(title="Cited", published_on=datetime.date(2021, 5, 17), citation_count=42)
+    html = staff_client.get(reverse("admin:publications_publication_changelist")).content.decode()
+    assert '<td class="field-date">2019</td>' in html
+    assert '<td class="field-date">2020-03</td>' in html
+    assert '<td class="field-date">2021-05-17</td>' in html
+    assert '<td class="field-cited">42</td>' in html
+    assert ">Category</a>" in html and ">Cited</a>" in html  # short, sortable headings
