@@ -1,4 +1,5 @@
-"""The project's admin site: Django's own, with two limits.
+"""The project's admin site: Django's own, named after the site (``SITE_NAME``), with
+two limits.
 
 * "View on site" only for the models the user may view in the admin. Django's
   ``admin/r/<content type>/<id>/`` redirects any staff user to any object's public URL;
@@ -10,6 +11,7 @@
   large", a 500) and PostgreSQL works on for many seconds.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
@@ -37,6 +39,19 @@ class BoundedSearch:
 
 
 class AdminSite(admin.AdminSite):
+    # Read when a page is rendered, so a changed SITE_NAME (or a test's) shows at once.
+    @property
+    def site_header(self):
+        return settings.SITE_NAME
+
+    @property
+    def site_title(self):
+        return f"{settings.SITE_NAME} admin"
+
+    @property
+    def index_title(self):
+        return f"{settings.SITE_NAME}: dashboard"
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
         if not issubclass(admin_class, BoundedSearch):

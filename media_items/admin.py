@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
-from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
+from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, EditConflictForm, PublicModelAdmin
+from core.widgets import PairsField
 
 from .models import Appearance, KeyPoint, MediaItem, Outlet
 from .views import MediaItemDetailView, OutletDetailView
@@ -19,9 +21,27 @@ class KeyPointInline(admin.TabularInline):
     fields = ("position", "text")
 
 
+class MediaItemAdminForm(EditConflictForm):
+    """External identifiers as a two-column table, not JSON."""
+
+    external_ids = PairsField(
+        label="External identifiers",
+        key_label="Site",
+        value_label="Id",
+        key_field=forms.CharField(max_length=200),
+        value_field=forms.CharField(max_length=500),
+        help_text="Ids other sites use for this item, e.g. Longterm Wiki resource: a1b2c3.",
+    )
+
+    class Meta:
+        model = MediaItem
+        fields = "__all__"
+
+
 @admin.register(MediaItem)
 class MediaItemAdmin(PublicModelAdmin):
     preview_view = MediaItemDetailView
+    form = MediaItemAdminForm
     list_display = (
         "title",
         "kind",

@@ -1,27 +1,39 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.urls import path
 
 from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
+from core.views import visible_to
+from profiles.models import Person
 
+from .admin_forms import PublicationAdminForm, source_record_html
 from .admin_import import import_view
+from .admin_runs import ImportRunFilter
+from .authorships import link_by_name
 from .identifiers import normalize_arxiv_id, normalize_doi
-from .models import Authorship, ImportRun, Publication, Topic
+from .models import Authorship, Publication, Topic
 from .views import PublicationDetailView, TopicDetailView
+
+DATE_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
 
 
 class AuthorshipFormSet(BaseInlineFormSet):
     """An author without a position (behind “et al.”) needs an incomplete author list,
-    and a person is an author of a paper once."""
+    and a person is an author of a paper once. A name typed with no person chosen is
+    linked to the one person known by it (``link_by_name``); ``name_links`` says what
+    was linked and what was not, for the messages after saving."""
+
+    people = None  # the people the editor may see (set by AuthorshipInline.get_formset)
+    name_links = None
 
     def clean(self):
         super().clean()
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        forms = [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
+        self._link_typed_names(forms)
+        kept = [form.cleaned_data for form in forms]
         if any(d.get("position") is None for d in kept) and not self.instance.has_more_authors:
             raise ValidationError(
                 "An author without a position is one behind “et al.”: tick “author list "
@@ -30,6 +42,29 @@ class AuthorshipFormSet(BaseInlineFormSet):
         people = [d["person"].pk for d in kept if d.get("person")]
         if len(people) != len(set(people)):
             raise ValidationError("A person can be an author of a paper only once.")
+
+    def _link_typed_names(self, forms):
+        """Rows whose name was typed or changed and whose person was left empty (not
+        cleared on purpose) are linked by name."""
+        if self.people is None:
+            return
+        typed = [
+            form
+            for form in forms
+            if not form.errors
+            and not form.cleaned_data.get("person")
+            and "name" in form.changed_data
+            and "person" not in form.changed_data
+        ]
+        taken = {
+            form.cleaned_data["person"].pk for form in forms if form.cleaned_data.get("person")
+        }
+        self.name_links = link_by_name(
+            [form.instance for form in typed], people=self.people, taken=taken
+        )
+        for form in typed:
+            if form.instance.person_id:
+                form.cleaned_data["person"] = form.instance.person
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -47,20 +82,42 @@ class AuthorshipInline(admin.TabularInline):
         "is_corresponding",
     )
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "name":
+            field.help_text = (
+                "As the paper writes it. With no person chosen, saving links the one "
+                "person known by this name or a name variant."
+            )
+        return field
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.people = visible_to(Person.objects.all(), request.user)
+        return formset
+
 
 @admin.register(Publication)
 class PublicationAdmin(PublicModelAdmin):
     preview_view = PublicationDetailView
+    form = PublicationAdminForm
     list_display = (
         "title",
-        "published_on",
+        "date",
         "kind",
-        "arxiv_primary_category",
-        "citation_count",
+        "category",
+        "cited",
         "is_published",
         "is_featured",
     )
-    list_filter = ("is_published", "is_featured", "kind", "arxiv_primary_category", "topics")
+    list_filter = (
+        "is_published",
+        "is_featured",
+        "kind",
+        "arxiv_primary_category",
+        "topics",
+        ImportRunFilter,
+    )
     list_editable = ("is_published", "is_featured")
     search_fields = ("title", "doi", "arxiv_id", "semantic_scholar_id", "openalex_id", "venue")
     date_hierarchy = "published_on"
@@ -70,7 +127,7 @@ class PublicationAdmin(PublicModelAdmin):
     # Links the import page; extends reversion's change list (PublicModelAdmin's).
     change_list_template = "admin/publications/publication/change_list.html"
     actions = ["publish", "unpublish", "feature", "unfeature"]
-    readonly_fields = (*AUDIT_FIELDS, "edited_fields")
+    readonly_fields = (*AUDIT_FIELDS, "edited_fields", "source")
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "published_on", "date_precision")}),
         ("Abstract", {"fields": ("abstract",)}),
@@ -129,7 +186,7 @@ class PublicationAdmin(PublicModelAdmin):
             "Publishing",
             {"fields": (*PUBLISHING_FIELDS, "is_featured", *AUDIT_FIELDS, "edited_fields")},
         ),
-        ("Source", {"fields": ("source_record",), "classes": ("collapse",)}),
+        ("Source", {"fields": ("source",), "classes": ("collapse",)}),
     )
 
     def get_urls(self):
@@ -148,6 +205,35 @@ class PublicationAdmin(PublicModelAdmin):
                 if exact.exists():
                     return exact, False
         return super().get_search_results(request, queryset, search_term)
+
+    # Short columns, so that the list fits next to its filters at 1280 px.
+    @admin.display(description="date", ordering="published_on")
+    def date(self, paper):
+        """The date at its precision: 2024, 2024-03 or 2024-03-18."""
+        if paper.published_on is None:
+            return "—"
+        return paper.published_on.strftime(DATE_FORMATS.get(paper.date_precision, "%Y-%m-%d"))
+
+    @admin.display(description="category", ordering="arxiv_primary_category")
+    def category(self, paper):
+        return paper.arxiv_primary_category or "—"
+
+    @admin.display(description="cited", ordering="citation_count")
+    def cited(self, paper):
+        return "—" if paper.citation_count is None else paper.citation_count
+
+    @admin.display(description="source record")
+    def source(self, paper):
+        return source_record_html(paper.source_record)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if getattr(formset, "name_links", None) is not None:
+            done, ask = formset.name_links.messages()
+            for text in done:
+                self.message_user(request, text, messages.SUCCESS)
+            for text in ask:
+                self.message_user(request, text, messages.WARNING)
 
     def save_model(self, request, obj, form, change):
         # What an editor changes by hand is kept through later imports (unless --overwrite).
@@ -181,33 +267,3 @@ class TopicAdmin(PublicModelAdmin):
         (None, {"fields": ("name", "slug", "summary")}),
         ("Publishing", {"fields": (*PUBLISHING_FIELDS, *AUDIT_FIELDS)}),
     )
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    list_display = (
-        "started_at",
-        "source",
-        "format",
-        "user",
-        "status",
-        "is_dry_run",
-        "created",
-        "updated",
-        "unchanged",
-        "skipped",
-        "failed",
-    )
-    list_filter = ("status", "format", "is_dry_run")
-    search_fields = ("source", "checksum")
-    date_hierarchy = "started_at"
-    list_select_related = ("user",)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -415,7 +415,6 @@ class ImportRun(models.Model):
     format = models.CharField(max_length=30, blank=True)
     checksum = models.CharField("SHA-256", max_length=64, blank=True)
     options = models.JSONField(default=dict, blank=True)
-    is_dry_run = models.BooleanField("dry run", default=False)
     status = models.CharField(max_length=10, choices=Status, default=Status.RUNNING)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
@@ -435,3 +434,25 @@ class ImportRun(models.Model):
 
     def __str__(self):
         return f"Import of {self.source} at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ImportRunPaper(models.Model):
+    """A paper an import run created or changed (a dry run writes none, and is not kept)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        UPDATED = "updated", "Updated"
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="papers")
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="import_records"
+    )
+    action = models.CharField(max_length=10, choices=Action)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "publication"], name="import_run_paper_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} by run #{self.run_id}: paper #{self.publication_id}"

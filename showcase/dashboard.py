@@ -1,9 +1,11 @@
 """What an editor sees first on the admin index: work waiting and what changed lately."""
 
-from django.db.models import Q
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from reversion.models import Revision
+from reversion.models import Revision, Version
 
 from core.models import LinkCheck
 from media_items.models import MediaItem, Outlet
@@ -16,6 +18,39 @@ CONTENT_MODELS = (Person, Publication, MediaItem, Topic, Organization, Outlet)
 def _changelist(model, query=""):
     meta = model._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist") + query
+
+
+def viewable_models(user, admin_site=admin.site):
+    """The models ``user`` may view in the admin (view or change permission, as Django's
+    admin decides), with the inline rows each one's change form shows: a paper's authors
+    are seen with the paper."""
+    models = set()
+    for model, model_admin in admin_site._registry.items():
+        opts = model._meta
+        if user.has_perm(f"{opts.app_label}.view_{opts.model_name}") or user.has_perm(
+            f"{opts.app_label}.change_{opts.model_name}"
+        ):
+            models.add(model)
+            models.update(inline.model for inline in model_admin.inlines)
+    return models
+
+
+def recent_revisions(user, *, limit):
+    """The latest revisions whose every version is of a model ``user`` may view: a
+    revision of a draft person (its name, comment and author) is not shown to someone who
+    may not view people."""
+    revisions = Revision.objects.select_related("user").order_by("-date_created")
+    if not user.is_superuser:
+        allowed = [
+            ct.pk for ct in ContentType.objects.get_for_models(*viewable_models(user)).values()
+        ]
+        if not allowed:
+            return []
+        hidden = Version.objects.filter(revision=OuterRef("pk")).exclude(
+            content_type_id__in=allowed
+        )
+        revisions = revisions.filter(~Exists(hidden))
+    return list(revisions.prefetch_related("version_set__content_type")[:limit])
 
 
 def editor_dashboard(user, *, recent=8):
@@ -41,11 +76,7 @@ def editor_dashboard(user, *, recent=8):
     imports = []
     if user.has_perm("publications.view_importrun"):
         imports = list(ImportRun.objects.select_related("user")[:recent])
-    changes = list(
-        Revision.objects.select_related("user")
-        .prefetch_related("version_set__content_type")
-        .order_by("-date_created")[:recent]
-    )
+    changes = recent_revisions(user, limit=recent)
     broken = []
     if user.has_perm("core.view_linkcheck"):
         broken = list(LinkCheck.objects.filter(is_broken=True).order_by("-checked_at")[:recent])

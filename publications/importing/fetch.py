@@ -75,17 +75,25 @@ class Fetcher:
     parameters and turns transport failures into ``FetchError`` (a clear message, exit 1).
     """
 
-    def __init__(self, *, opener=None, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self,
+        *,
+        opener=None,
+        sleep: Callable[[float], None] = time.sleep,
+        retries: int = RETRIES,
+        timeout: float = TIMEOUT,
+    ):
         self.opener = opener
         self.sleep = sleep
+        self.retries, self.timeout = retries, timeout
         self._clients: dict[str, http.PoliteClient] = {}
 
     def client(self, host: str) -> http.PoliteClient:
         if host not in self._clients:
             self._clients[host] = http.PoliteClient(
-                timeout=TIMEOUT,
+                timeout=self.timeout,
                 min_interval=HOST_INTERVALS.get(host, DEFAULT_INTERVAL),
-                retries=RETRIES,
+                retries=self.retries,
                 backoff=BACKOFF,
                 max_bytes=MAX_BYTES,
                 opener=self.opener,
@@ -105,7 +113,7 @@ class Fetcher:
             raise FetchError(f"could not reach {host}: {error}", source=url) from None
         if answer.status in http.RETRY_STATUSES:
             raise FetchError(
-                f"{host} answered HTTP {answer.status} (after {RETRIES + 1} tries)", source=url
+                f"{host} answered HTTP {answer.status} (after {self.retries + 1} tries)", source=url
             )
         if answer.truncated:
             raise FetchError(f"the answer is larger than {MAX_BYTES:,} bytes", source=url)

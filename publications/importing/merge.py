@@ -57,6 +57,7 @@ from core.stable_ids import LENGTH as STABLE_ID_LENGTH
 from profiles.models import Organization, Person
 
 from ..models import Authorship, ImportRun, Publication
+from .people import NameIndex, spellings
 from .records import AuthorRecord, KnownRecord, PaperRecord
 from .text import fold, name_key, names_compatible, title_key
 
@@ -364,7 +365,8 @@ class Merger:
 
     def _load_people(self):
         self.people_by_id = {"orcid": {}, "semantic_scholar_id": {}, "openalex_id": {}}
-        self.people_by_name: dict[str, int | None] = {}
+        # Names and name variants (one rule with the admin's author rows: people.py).
+        self.people_by_name = NameIndex()
         self._person_by_spelling: dict[str, int | None] = {}  # author name → person
         self.person_names: dict[int, str] = {}
         for person in Person.objects.only(
@@ -375,14 +377,9 @@ class Merger:
                 value = getattr(person, name)
                 if value:
                     self.people_by_id[name][value] = person.pk
-            for variant in {person.name, *person.name_variant_list}:
-                key = name_key(variant)
-                if key:
-                    # Two people sharing a spelling: link neither rather than guess.
-                    existing = self.people_by_name.get(key, person.pk)
-                    self.people_by_name[key] = person.pk if existing == person.pk else None
+            self.people_by_name.add(person)
         if self.person is not None:
-            self.person_spellings = [self.person.name, *self.person.name_variant_list]
+            self.person_spellings = sorted(spellings(self.person))
             self.person_families = {
                 name_key(spelling).rpartition(" ")[2] for spelling in self.person_spellings
             }
@@ -489,7 +486,8 @@ class Merger:
         return person_id
 
     def _person_named(self, name: str) -> int | None:
-        person_id = self.people_by_name.get(name_key(name))
+        # Two people sharing a spelling: link neither rather than guess.
+        person_id = self.people_by_name.only(name)
         if person_id:
             return person_id
         if self.person is not None:

@@ -3,8 +3,9 @@
 parse → validate → merge, in one transaction. All or nothing by default: one invalid
 record (or unusable input) and nothing is written. ``skip_invalid`` writes the valid
 records and lists the others. ``dry_run`` does everything, reports what would change
-field by field, and rolls back. Every call is recorded as an ``ImportRun``, committed
-before the transaction begins. A database that refuses the writes (read-only, full,
+field by field, and rolls back. Every call but a dry run is recorded as an
+``ImportRun``, committed before the transaction begins, with the papers it created and
+changed (``ImportRunPaper``). A database that refuses the writes (read-only, full,
 gone) raises ``DatabaseWriteError`` with a one-line reason; the transaction leaves no
 paper behind, nor does a process killed mid-import (its run stays "running").
 """
@@ -26,10 +27,10 @@ from core.limits import MAX_JSON_DEPTH, ImportLimits, JSONLimitError, load_json
 from core.page_cache import bump_generation
 from profiles.models import Organization
 
-from ..models import Authorship, ImportRun, Publication
+from ..models import Authorship, ImportRun, ImportRunPaper, Publication
 from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
-from .merge import Merger, Outcome, world_state
+from .merge import Merger, Outcome, insert_rows, world_state
 from .own_pages import drop_own_pages, without_own_pages
 from .records import (
     SHAPE_ERRORS,
@@ -100,13 +101,16 @@ class ImportResult:
     formats: list[str] = field(default_factory=list)
     organizations_created: int = 0
     written: bool = False
-    run: ImportRun | None = None
+    run: ImportRun | None = None  # None for a dry run
+    status: str = ImportRun.Status.RUNNING
     changed_ids: list[int] = field(default_factory=list, repr=False)
+    # Paper id → "created" or "updated" (its first change in this run).
+    touched: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
         """True when the run did what was asked (``skip_invalid`` runs may list failures)."""
-        return self.run is not None and self.run.status == ImportRun.Status.SUCCEEDED
+        return self.status == ImportRun.Status.SUCCEEDED
 
     def as_dict(self) -> dict:
         return {
@@ -377,16 +381,17 @@ def import_papers(
         "person": person.slug if person is not None else None,
         "formats": sorted({source.format for source in sources if source.format}),
     }
-    try:
-        run = ImportRun.objects.create(
-            user=user if user is not None and user.is_authenticated else None,
-            source=clip(label or ", ".join(source.name for source in sources), 1000),
-            checksum=_checksum([item for _, item in inspected]) if inspected else "",
-            options=options,
-            is_dry_run=dry_run,
-        )
-    except db_errors.ENVIRONMENT_ERRORS as error:
-        raise DatabaseWriteError(f"{db_errors.problem(error)}; nothing was written") from error
+    run = None
+    if not dry_run:  # a dry run writes nothing, not even its run
+        try:
+            run = ImportRun.objects.create(
+                user=user if user is not None and user.is_authenticated else None,
+                source=clip(label or ", ".join(source.name for source in sources), 1000),
+                checksum=_checksum([item for _, item in inspected]) if inspected else "",
+                options=options,
+            )
+        except db_errors.ENVIRONMENT_ERRORS as error:
+            raise DatabaseWriteError(f"{db_errors.problem(error)}; nothing was written") from error
     result.run = run
     total_bytes = sum(item.size for _, item in inspected) or 1
     bytes_before = 0
@@ -400,7 +405,7 @@ def import_papers(
                 publish=publish,
                 person=person,
                 collect_changes=collect,
-                run=None if dry_run else run,
+                run=run,
                 revisions=revisions,
             )
             for source, info in inspected:
@@ -422,7 +427,10 @@ def import_papers(
                             if item.skip:
                                 result.skipped += 1
                                 result.warnings.append(
-                                    _message("warning", item.location, item.message)
+                                    {
+                                        **_message("warning", item.location, item.message),
+                                        "skipped": True,
+                                    }
                                 )
                             else:
                                 result.failed += 1
@@ -476,6 +484,15 @@ def import_papers(
             else:
                 result.written = True
                 revisions.finish(result.changed_ids)
+                insert_rows(  # what the run created and changed, for its admin page
+                    ImportRunPaper,
+                    [
+                        ImportRunPaper._meta.get_field(name)
+                        for name in ("run", "publication", "action")
+                    ],
+                    ((run.pk, pk, action) for pk, action in result.touched.items()),
+                    prepared=True,
+                )
                 run.world_state = world_state()
                 # Cached pages go stale once the new rows are visible, not before.
                 transaction.on_commit(bump_generation)
@@ -491,13 +508,17 @@ def import_papers(
     except db_errors.ENVIRONMENT_ERRORS as error:
         # The transaction was rolled back: no paper, author or revision was written.
         message = f"{db_errors.problem(error)}; no paper was written"
-        _record_failure(run, message)
+        if run is not None:
+            _record_failure(run, message)
         raise DatabaseWriteError(message) from error
 
     # skip-invalid tolerates bad records, not an input that could not be read at all.
     fatal = bool(result.errors) and (not skip_invalid or input_errors > 0)
+    result.status = ImportRun.Status.FAILED if fatal else ImportRun.Status.SUCCEEDED
+    if run is None:
+        return result
     run.format = clip("+".join(result.formats) or "+".join(options["formats"]), 30)
-    run.status = ImportRun.Status.FAILED if fatal else ImportRun.Status.SUCCEEDED
+    run.status = result.status
     run.finished_at = timezone.now()
     run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
     run.skipped, run.failed = result.skipped, result.failed
@@ -529,6 +550,7 @@ def _merge(merger: Merger, batch: list[PaperRecord], result: ImportResult, colle
         setattr(result, outcome.action, getattr(result, outcome.action) + 1)
         if outcome.action != "unchanged":
             result.changed_ids.append(outcome.target.pub.pk)
+            result.touched.setdefault(outcome.target.pub.pk, outcome.action)
         for note in outcome.notes:
             result.warnings.append(_message("warning", outcome.record.location, note))
         if collect and outcome.action != "unchanged":

@@ -1,5 +1,7 @@
 """Turn a rendered admin change page into the POST data its form would submit."""
 
+from core.widgets import PairsWidget
+
 
 def _value(bound_field):
     value = bound_field.value()
@@ -14,6 +16,11 @@ def _value(bound_field):
 
 def _add_form(data, form):
     for name in form.fields:
+        if isinstance(form.fields[name].widget, PairsWidget):  # one input per cell
+            rows = form.fields[name].widget.format_value(form[name].value())
+            data[form.add_prefix(name) + "_key"] = [key for key, _ in rows]
+            data[form.add_prefix(name) + "_value"] = [value for _, value in rows]
+            continue
         value = _value(form[name])
         if value in ("", []) and getattr(form.fields[name].widget, "input_type", "") == "checkbox":
             continue

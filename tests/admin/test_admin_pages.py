@@ -1,5 +1,7 @@
 """Every admin page renders; editors edit content, not accounts; search finds papers by id."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group, Permission
@@ -88,10 +90,8 @@ def test_editor_can_edit_a_paper_but_not_users(editor_client):
             "kind": paper.kind,
             "date_precision": paper.date_precision,
             "published_on": "2024-01-10",
-            "keywords": "[]",
-            "arxiv_categories": "[]",
-            "citations_by_year": "{}",
-            "source_record": "{}",
+            "keywords": "",
+            "arxiv_categories": "",
             "authorships-TOTAL_FORMS": "0",
             "authorships-INITIAL_FORMS": "0",
         }
@@ -154,7 +154,6 @@ def test_invalid_media_item_keeps_what_the_editor_typed(staff_client):
             "importance": "150",
             "source_kind": "primary",
             "description": "Typed description",
-            "external_ids": "{}",
             "appearances-TOTAL_FORMS": "0",
             "appearances-INITIAL_FORMS": "0",
             "key_points-TOTAL_FORMS": "0",
@@ -177,10 +176,8 @@ def test_duplicate_author_position_is_reported_not_a_server_error(staff_client):
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
     data.update(
         {
-            "keywords": "[]",
-            "arxiv_categories": "[]",
-            "citations_by_year": "{}",
-            "source_record": "{}",
+            "keywords": "",
+            "arxiv_categories": "",
             "published_on": str(paper.published_on),
             "authorships-TOTAL_FORMS": "2",
             "authorships-INITIAL_FORMS": "0",
@@ -201,3 +198,19 @@ def test_view_on_site_link_for_public_models(staff_client):
     paper = PublicationFactory()
     page = staff_client.get(reverse("admin:publications_publication_change", args=[paper.pk]))
     assert "View on site" in page.content.decode()
+
+
+def test_the_paper_list_shows_dates_at_their_precision_in_short_columns(staff_client):
+    PublicationFactory(
+        title="Year only", published_on=datetime.date(2019, 1, 1), date_precision="year"
+    )
+    PublicationFactory(
+        title="Month only", published_on=datetime.date(2020, 3, 1), date_precision="month"
+    )
+    PublicationFactory(title="Cited", published_on=datetime.date(2021, 5, 17), citation_count=42)
+    html = staff_client.get(reverse("admin:publications_publication_changelist")).content.decode()
+    assert '<td class="field-date">2019</td>' in html
+    assert '<td class="field-date">2020-03</td>' in html
+    assert '<td class="field-date">2021-05-17</td>' in html
+    assert '<td class="field-cited">42</td>' in html
+    assert ">Category</a>" in html and ">Cited</a>" in html  # short, sortable headings

@@ -70,17 +70,22 @@ def test_paste_preview_then_confirm(importer):
     assert "Preview (nothing written yet)" in html
     assert "New: An amazing title" in html
     assert "Jean Césarü" in html and "Nice Journal" in html
+    # Field labels and choices by name, not column names and codes.
+    assert '<th scope="row">Publication date</th>' in html
+    assert "<td>Journal article</td>" in html
+    assert "published_on" not in html and "journal_article" not in html
     assert Publication.objects.count() == 0
-    dry = ImportRun.objects.get()
-    assert dry.is_dry_run and dry.user == importer.user
+    # The preview wrote nothing, not even an import run.
+    assert not ImportRun.objects.exists()
 
     done = importer.post(reverse(URL), {"token": token_of(preview), "confirm": "1"})
-    run = ImportRun.objects.exclude(pk=dry.pk).get()
+    run = ImportRun.objects.get()
     assert done.status_code == 302
     assert done["Location"] == reverse("admin:publications_importrun_change", args=[run.pk])
     pub = Publication.objects.get()
     assert pub.title == "An amazing title" and pub.is_published is False
-    assert run.user == importer.user and run.created == 1 and not run.is_dry_run
+    assert run.user == importer.user and run.created == 1
+    assert [record.publication for record in run.papers.all()] == [pub]
     (version,) = Version.objects.get_for_object(pub)
     assert version.revision.user == importer.user
     assert version.revision.comment.startswith(f"Import run #{run.pk}")
@@ -169,3 +174,32 @@ def test_a_database_that_refuses_the_import_is_said_plainly_and_the_form_kept(
     body = page.content.decode()
     assert "The import could not be saved: the database is read-only" in body
     assert "An amazing title" in body  # what was pasted is still in the form
+
+
+def _person_choices(page) -> str:
+    html = page.content.decode()
+    return html[html.index('name="person"') : html.index("</select>", html.index('name="person"'))]
+
+
+def test_the_person_menu_lists_only_people_the_user_may_see(importer):
+    """Issue 13, finding 4: the menu listed draft people to staff without view_person."""
+    factories.PersonFactory(name="Published Person")
+    draft = factories.PersonFactory(name="Draft Person", is_published=False)
+    menu = _person_choices(importer.get(reverse(URL)))
+    assert "Published Person" in menu and "Draft Person" not in menu
+    # Nor can a draft be chosen by its id.
+    page = importer.post(reverse(URL), {"text": BIB, "person": draft.pk, "preview": "1"})
+    assert "Select a valid choice" in page.content.decode()
+    assert "token" not in page.context
+
+    importer.user.user_permissions.add(Permission.objects.get(codename="view_person"))
+    importer.user = type(importer.user).objects.get(pk=importer.user.pk)  # fresh permissions
+    menu = _person_choices(importer.get(reverse(URL)))
+    assert "Published Person" in menu and "Draft Person" in menu
+
+
+def test_breadcrumbs_look_like_the_rest_of_the_admin(importer):
+    html = importer.get(reverse(URL)).content.decode()
+    assert '<ol class="breadcrumbs">' in html
+    assert '<li aria-current="page">Import papers</li>' in html
+    assert 'class="breadcrumbs"' in html and '<div class="breadcrumbs">' not in html

@@ -67,14 +67,17 @@ def test_dry_run_prints_each_field_and_writes_nothing(run_import):
     assert "    venue: ∅ → PLoS ONE" in result.out
     existing.refresh_from_db()
     assert existing.venue == ""
-    run = ImportRun.objects.get()
-    assert run.is_dry_run and run.created == 18 and run.updated == 1
+    # A dry run is not recorded as an import run: it wrote nothing.
+    assert not ImportRun.objects.exists()
+    assert "created         18" in result.out and "updated          1" in result.out
+    assert "recorded as import run" not in result.out
 
 
 def test_dry_run_json_lists_changes(run_import):
     result = run_import("--dry-run", "--json", sample(CROSSREF))
     data = json.loads(result.out)
     assert data["dry_run"] is True and data["written"] is False
+    assert data["import_run"] is None and not ImportRun.objects.exists()
     (change,) = data["changes"]
     assert change["action"] == "created"
     fields = {item["field"]: item["new"] for item in change["fields"]}
@@ -218,7 +221,9 @@ def test_every_run_is_recorded(run_import, tmp_path):
     assert run.options["person"] == "henry-frank" and run.options["publish"] is True
     assert (run.created, run.updated, run.failed) == (1, 0, 0)
     assert run.finished_at is not None and run.user is None
-    assert not run.is_dry_run
+    # What it created is recorded with it.
+    (record,) = run.papers.all()
+    assert record.action == "created" and record.publication.title
 
 
 def test_an_import_leaves_the_process_settings_it_tunes_as_it_found_them(run_import):

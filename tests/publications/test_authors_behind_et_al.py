@@ -148,10 +148,8 @@ def _change_data(page, **extra):
     data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
     data.update(
         {
-            "keywords": "[]",
-            "arxiv_categories": "[]",
-            "citations_by_year": "{}",
-            "source_record": "{}",
+            "keywords": "",
+            "arxiv_categories": "",
             "authorships-TOTAL_FORMS": "2",
             "authorships-INITIAL_FORMS": "0",
             "authorships-0-position": "1",

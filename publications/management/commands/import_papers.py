@@ -6,7 +6,6 @@ import sys
 import time
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from core import db_errors
@@ -15,6 +14,7 @@ from core.limits import MAX_FIELD_CHARS, MAX_JSON_BYTES, MAX_RECORD_BYTES, Impor
 from profiles.models import Person
 from publications.importing import fetch
 from publications.importing.detect import FORMATS, Source
+from publications.importing.online import OnlineRequest, fetch_online
 from publications.importing.records import InputError
 from publications.importing.service import import_papers
 
@@ -233,40 +233,20 @@ class Command(BaseCommand):
             client = fetch.Fetcher(
                 opener=options.get("http_opener"), sleep=options.get("http_sleep") or time.sleep
             )
+            request = OnlineRequest(
+                arxiv=options["arxiv"],
+                dois=options["doi"],
+                orcid=options["orcid"] or "",
+                s2_author=options["s2_author"] or "",
+                openalex_author=options["openalex_author"] or "",
+            )
             try:
-                fetched = []
-                if options["arxiv"]:
-                    fetched.append(fetch.fetch_arxiv(options["arxiv"], client))
-                if options["doi"]:
-                    fetched.append(fetch.fetch_dois(options["doi"], client))
-                if options["orcid"]:
-                    fetched.append(fetch.fetch_orcid(options["orcid"], client))
-                    person = Person.objects.filter(
-                        orcid=options["orcid"].rsplit("/", 1)[-1]
-                    ).first()
-                if options["s2_author"]:
-                    api_key = getattr(settings, "SEMANTIC_SCHOLAR_API_KEY", "")
-                    fetched.append(fetch.fetch_s2_author(options["s2_author"], client, api_key))
-                    person = (
-                        person
-                        or Person.objects.filter(semantic_scholar_id=options["s2_author"]).first()
-                    )
-                if options["openalex_author"]:
-                    mailto = getattr(settings, "SITE_CONTACT", "")
-                    fetched.append(
-                        fetch.fetch_openalex_author(options["openalex_author"], client, mailto)
-                    )
-                    person = (
-                        person
-                        or Person.objects.filter(
-                            openalex_id=options["openalex_author"].rsplit("/", 1)[-1]
-                        ).first()
-                    )
+                fetched = fetch_online(request, client)
             except InputError as error:
                 raise CommandError(str(error), returncode=EXIT_INVALID_INPUT) from None
-            for item in fetched:
-                sources += item.sources
-                problems += item.problems
+            sources += fetched.sources
+            problems += fetched.problems
+            person = fetched.person
         return sources, problems, person
 
     # -- output -----------------------------------------------------------------------

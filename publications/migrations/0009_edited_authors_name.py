@@ -16,6 +16,6 @@ def rename(apps, schema_editor, old="authorships", new="authors"):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("publications", "0007_case_insensitive_filter_indexes")]
+    dependencies = [("publications", "0008_import_run_papers")]
 
     operations = [migrations.RunPython(rename, migrations.RunPython.noop)]
