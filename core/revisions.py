@@ -56,6 +56,16 @@ def register(model, follow):
     reversion.register(model, follow=follow)
 
 
+def row_models():
+    """The models whose versions are rows of another object's versions (authorships,
+    affiliations, …), not objects of their own."""
+    return {
+        relation.related_model
+        for model in reversion.get_registered_models()
+        for relation in follows(model)
+    }
+
+
 def follows(model):
     """The reverse relations (``ManyToOneRel``) a version of ``model`` holds rows of."""
     return [model._meta.get_field(name) for name in _get_options(model).follow]

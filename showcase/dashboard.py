@@ -3,16 +3,18 @@
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
 from core.models import LinkCheck
+from core.revisions import row_models
 from media_items.models import MediaItem, Outlet
 from profiles.models import Organization, Person
 from publications.models import ImportRun, Publication, Topic
 
 CONTENT_MODELS = (Person, Publication, MediaItem, Topic, Organization, Outlet)
+MAX_NAMED = 4  # objects named per recent revision
 
 
 def _changelist(model, query=""):
@@ -50,7 +52,26 @@ def recent_revisions(user, *, limit):
             content_type_id__in=allowed
         )
         revisions = revisions.filter(~Exists(hidden))
-    return list(revisions.prefetch_related("version_set__content_type")[:limit])
+    revisions = list(revisions.prefetch_related("version_set__content_type")[:limit])
+    rows = row_models()
+    for revision in revisions:
+        # What an editor thinks was changed: the objects, not their author or link rows.
+        objects = [v for v in revision.version_set.all() if v._model not in rows]
+        revision.objects = [
+            (version.object_repr, _history_url(version)) for version in objects[:MAX_NAMED]
+        ]
+        revision.more_objects = max(0, len(objects) - MAX_NAMED)
+    return revisions
+
+
+def _history_url(version):
+    meta = version._model._meta
+    try:
+        return reverse(
+            f"admin:{meta.app_label}_{meta.model_name}_history", args=[version.object_id]
+        )
+    except NoReverseMatch:
+        return None
 
 
 def editor_dashboard(user, *, recent=8):

@@ -115,3 +115,17 @@ def test_recent_changes_show_what_the_user_may_view_and_nothing_else(client):
     client.force_login(_staff("view_publication", "view_person"))
     html = client.get(reverse("admin:index")).content.decode()
     assert "Undisclosed Hire" in html and "embargoed announcement" in html
+
+
+def test_recent_changes_name_the_papers_an_import_changed_not_their_author_rows(staff_client):
+    from publications.importing.detect import Source
+    from publications.importing.service import import_papers
+
+    bib = b"@article{a, title={Imported paper}, author={Ada Lovelace and Bob Byte}, year={2020}}"
+    assert import_papers([Source(name="a.bib", data=bib)]).ok
+    paper = PublicationFactory._meta.model.objects.get(title="Imported paper")
+    page = staff_client.get(reverse("admin:index")).content.decode()
+    changes = page.split('id="dashboard-changes"')[1].split("</div>")[0]
+    history = reverse("admin:publications_publication_history", args=[paper.pk])
+    assert f'<a href="{history}">Imported paper (2020)</a>' in changes
+    assert "Ada Lovelace" not in changes
