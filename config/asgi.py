@@ -2,7 +2,7 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-from config import secret_key
+from core import secret_key
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 
-from config import deployment, secret_key
+from config import deployment
+from core import secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,7 +35,7 @@ def env_list(name, default=""):
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 
-# Production needs a strong DJANGO_SECRET_KEY; see config/secret_key.py.
+# Production needs a strong DJANGO_SECRET_KEY; see core/secret_key.py.
 SECRET_KEY = secret_key.resolve(
     env("DJANGO_SECRET_KEY", ""), debug=DEBUG, key_file=BASE_DIR / ".secret_key"
 )
@@ -89,7 +90,7 @@ MIDDLEWARE = [
     "core.middleware.PrivateResponsesMiddleware",
     # Public pages see only the query parameters they declare, sorted (core.query).
     "core.middleware.CanonicalQueryMiddleware",
-    # Anonymous GET/HEAD outside the admin may read from replicas (config/routers.py).
+    # Anonymous GET/HEAD outside the admin may read from replicas (core/routers.py).
     "core.middleware.ReplicaReadsMiddleware",
     # Before sessions and auth: a cache hit needs no database query at all.
     "core.page_cache.AnonymousPageCacheMiddleware",
@@ -132,11 +133,11 @@ CONN_MAX_AGE = int(env("DJANGO_CONN_MAX_AGE", "600"))
 DATABASES = {
     "default": deployment.database(DATABASE_URL, conn_max_age=CONN_MAX_AGE),
     # Read replicas (comma-separated URLs): anonymous public page views read from them,
-    # everything else (writes, the admin, logged-in users) uses default; config/routers.py.
+    # everything else (writes, the admin, logged-in users) uses default; core/routers.py.
     **deployment.replica_databases(env("DATABASE_REPLICA_URLS"), conn_max_age=CONN_MAX_AGE),
 }
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
-DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+DATABASE_ROUTERS = ["core.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -22,12 +22,12 @@ def favicon(request):
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("people/", include("profiles.urls")),
-    path("publications/", include("publications.urls")),
-    path("topics/", include("publications.topic_urls")),
-    path("media/", include("media_items.urls")),
+    path("people/", include("showcase.urls.people")),
+    path("publications/", include("showcase.urls.publications")),
+    path("topics/", include("showcase.urls.topics")),
+    path("media/", include("showcase.urls.media")),
     path("api/", include("config.api_urls")),
-    path("", include("showcase.urls")),
+    path("", include("showcase.urls.site")),
     path("", include("core.urls")),
     path(
         "sitemap.xml",

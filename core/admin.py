@@ -24,10 +24,9 @@ class PublicModelAdmin(RevisionAdminMixin):
     readonly_fields = AUDIT_FIELDS
     list_per_page = 50
     save_on_top = True
+    # The change form has "Preview" (saved) and "Preview changes" (unsaved): the page at
+    # the object's ``get_absolute_url()``, rendered by whichever view serves it.
     change_form_template = "admin/core/change_form.html"
-    # The public detail view that renders this model's page; set by each app's admin.
-    # With it, the change form gets "Preview" (saved) and "Preview changes" (unsaved).
-    preview_view = None
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -62,8 +61,6 @@ class PublicModelAdmin(RevisionAdminMixin):
     # -- preview ----------------------------------------------------------------------
     def get_urls(self):
         urls = super().get_urls()
-        if self.preview_view is None:
-            return urls
         opts = self.model._meta
         preview = path(
             "<path:object_id>/preview/",
@@ -81,10 +78,9 @@ class PublicModelAdmin(RevisionAdminMixin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = dict(extra_context or {})
-        if self.preview_view is not None:
-            obj = self.get_object(request, unquote(object_id))
-            if obj is not None:
-                extra_context["preview_url"] = self.preview_url(obj)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context["preview_url"] = self.preview_url(obj)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def preview(self, request, object_id):
@@ -108,10 +104,10 @@ class PublicModelAdmin(RevisionAdminMixin):
                 return TemplateResponse(
                     request, "admin/core/preview_invalid.html", context, status=400
                 )
-            return render_preview(request, self.preview_view, instance, mode=UNSAVED)
+            return render_preview(request, instance, mode=UNSAVED)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        return render_preview(request, self.preview_view, obj, mode=SAVED)
+        return render_preview(request, obj, mode=SAVED)
 
 
 @admin.register(SlugHistory)

@@ -22,13 +22,13 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.urls import re_path
 from django.utils._os import safe_join
 from django.utils.http import http_date
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_safe
-
-from config.deployment import FILESYSTEM_BACKEND
 
 CONTENT_TYPES = {
     "jpg": "image/jpeg",
@@ -104,11 +104,19 @@ def uploaded_file(request, path):
     return response
 
 
+def _on_disk(backend):
+    """Whether the storage ``backend`` (a dotted path) keeps files on this machine."""
+    try:
+        return issubclass(import_string(backend), FileSystemStorage)
+    except ImportError:
+        return False
+
+
 def urlpatterns():
     """The route for ``MEDIA_URL`` when uploads are on this machine's disk, else none."""
     media_url = settings.MEDIA_URL or ""
     backend = settings.STORAGES.get("default", {}).get("BACKEND", "")
-    if not media_url.startswith("/") or backend != FILESYSTEM_BACKEND:
+    if not media_url.startswith("/") or not _on_disk(backend):
         return []
     prefix = re.escape(media_url.strip("/"))
     return [re_path(rf"^{prefix}/(?P<path>.+)$", uploaded_file, name="uploaded-file")]

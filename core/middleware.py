@@ -7,10 +7,9 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
-from config.routers import replica_reads
-
 from .limits import MAX_REQUEST_BODY_BYTES, MAX_URL_BYTES
 from .query import canonicalize
+from .routers import replica_reads
 
 
 def _content_length(request):
@@ -133,7 +132,7 @@ class PrivateResponsesMiddleware:
 
 class ReplicaReadsMiddleware:
     """Lets the reads of anonymous GET/HEAD requests go to a read replica
-    (config/routers.py; without replicas every read goes to default anyway)."""
+    (core/routers.py; without replicas every read goes to default anyway)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .stable_ids import new_stable_id
+from .visibility import can_preview
 
 
 def published_q(prefix="", *, at=None):
@@ -67,10 +68,32 @@ class SafeURLsMixin(models.Model):
         return cls._safe_url_attnames
 
 
+class PublicRow(models.Model):
+    """A row that belongs to a public object and shows on its page (a paper's author, a
+    person's affiliation or link, an episode's guest or key point): saving or deleting
+    one refreshes cached pages, as saving a ``PublicModel`` does."""
+
+    class Meta:
+        abstract = True
+
+
+def shown_on_pages(model):
+    """Whether rows of ``model`` appear on public pages: public models, their rows, and
+    the many-to-many tables between them (a paper's topics)."""
+    if model._meta.auto_created:  # a many-to-many table: as the model that declares it
+        return shown_on_pages(model._meta.auto_created)
+    return issubclass(model, (PublicModel, PublicRow))
+
+
 class PublicQuerySet(models.QuerySet):
     def published(self, *, at=None):
         """What visitors may see. Every public read starts here."""
         return self.filter(published_q(at=at))
+
+    def visible_to(self, user):
+        """What ``user`` may see: everything for staff who may view this model in the
+        admin (drafts shown with a banner), published objects for everyone else."""
+        return self.all() if can_preview(user, self.model) else self.published()
 
     def for_listing(self):
         """Rows for list pages; models with related data override this with prefetches."""

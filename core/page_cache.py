@@ -129,7 +129,7 @@ def seconds_until_next_boundary(generation):
 def _next_boundary(now):
     """The earliest publish/unpublish time after ``now`` of any public object, as a
     timestamp, or 0 when none is scheduled."""
-    from .views import public_models
+    from .visibility import public_models
 
     first, *rest = [
         model.objects.filter(**{f"{name}__gt": now})
@@ -176,7 +176,7 @@ def cached_each_for_content(names, compute, *, user):
     (and, like it, never for a ``user`` who sees drafts): one ``get_many`` for all of
     them, then one call ``compute(missing names)``, which returns ``{name: value}`` for
     those not kept, and one ``set_many``."""
-    from .views import sees_drafts
+    from .visibility import sees_drafts
 
     if not _data_seconds() or sees_drafts(user):
         return compute(list(names))

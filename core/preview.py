@@ -2,7 +2,8 @@
 
 The admin (``PublicModelAdmin``) opens these at staff-only URLs: the saved object
 (a draft, a scheduled item, or a live one) on GET, and the change form's unsaved
-values on POST. The page is built by the object's own public detail view, with the
+values on POST. The page is built by the public view its ``get_absolute_url()`` resolves
+to (so the admin needs no import of any view), with the
 visibility of an anonymous visitor for everything around the object (draft papers on
 a profile stay hidden, as they will for visitors), and nothing is written.
 """
@@ -11,19 +12,22 @@ import copy
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import FileField
+from django.urls import resolve
 
 SAVED = "saved"
 UNSAVED = "unsaved"
 
 
-def render_preview(request, view_class, obj, *, mode=SAVED):
-    """The response of ``view_class`` (a ``PublicDetailView``) showing ``obj`` as is."""
+def render_preview(request, obj, *, mode=SAVED):
+    """The response of the public page of ``obj`` (a ``PublicDetailView``, found by
+    resolving its ``get_absolute_url()``) showing ``obj`` as is."""
     visitor = copy.copy(request)
     visitor.user = AnonymousUser()
     visitor.GET = request.GET.copy()
     visitor.method = "GET"
-    view = view_class()
-    view.setup(visitor, slug=obj.slug)
+    match = resolve(obj.get_absolute_url())
+    view = match.func.view_class()
+    view.setup(visitor, *match.args, **match.kwargs)
     view.get_object = lambda queryset=None: obj
     view.extra_context = {"preview": {"mode": mode, "live": obj.is_live}}
     response = view.get(visitor)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from .page_cache import bump_generation
-from .views import public_models
+from .visibility import public_models
 
 
 @dataclass(frozen=True)

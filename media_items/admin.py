@@ -5,7 +5,6 @@ from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, EditConflictForm, Public
 from core.widgets import PairsField
 
 from .models import Appearance, KeyPoint, MediaItem, Outlet
-from .views import MediaItemDetailView, OutletDetailView
 
 
 class AppearanceInline(admin.TabularInline):
@@ -40,7 +39,6 @@ class MediaItemAdminForm(EditConflictForm):
 
 @admin.register(MediaItem)
 class MediaItemAdmin(PublicModelAdmin):
-    preview_view = MediaItemDetailView
     form = MediaItemAdminForm
     list_display = (
         "title",
@@ -96,7 +94,6 @@ class MediaItemAdmin(PublicModelAdmin):
 
 @admin.register(Outlet)
 class OutletAdmin(PublicModelAdmin):
-    preview_view = OutletDetailView
     list_display = ("name", "kind", "url", "is_published")
     list_filter = ("kind", "is_published")
     search_fields = ("name", "short_name")

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class MediaItemsConfig(AppConfig):
     name = "media_items"
     verbose_name = "Media appearances"
+
+    def ready(self):
+        from . import metadata  # noqa: F401  (registers what its pages tell machines)

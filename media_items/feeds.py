@@ -54,8 +54,8 @@ class MediaItemFeed(MediaFeedItems, FilteredFeed):
     """`/media/feed.atom?<filters>`: the newest media items of the (filtered) list."""
 
     filterset_class = MediaItemFilter
-    list_url_name = "media_items:list"
-    feed_url_name = "media_items:feed"
+    list_url_name = "media:list"
+    feed_url_name = "media:feed"
     base_title = "Media appearances"
 
     def queryset(self):

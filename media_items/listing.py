@@ -1,11 +1,10 @@
 """How media lists are grouped and which facet options they offer."""
 
-from django.db.models import Case, Count, Max, Min, Q, Value, When
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
 
 from core.listing import Grouping
 from core.page_cache import cached_for_content
-from core.views import visible_to
 from profiles.models import Person
 from publications.listing import Option
 
@@ -63,14 +62,14 @@ def _media_facets(items, user):
     lasts = [row["last"] for row in by_kind if row["last"] is not None]
     outlets = [
         Option(outlet.slug, outlet.name, outlet.n)
-        for outlet in visible_to(Outlet.objects.all(), user)
+        for outlet in Outlet.objects.visible_to(user)
         .annotate(n=Count("media_items", filter=Q(media_items__in=ids), distinct=True))
         .filter(n__gt=0)
         .order_by("name")
     ]
     people = [
         Option(person.slug, person.name, person.n)
-        for person in visible_to(Person.objects.all(), user)
+        for person in Person.objects.visible_to(user)
         .annotate(
             n=Count(
                 "appearances__media_item", filter=Q(appearances__media_item__in=ids), distinct=True
@@ -83,7 +82,7 @@ def _media_facets(items, user):
     roles = [
         Option(row["role"], role_names.get(row["role"], row["role"]), row["n"])
         for row in Appearance.objects.filter(
-            media_item__in=ids, person__in=visible_to(Person.objects.all(), user)
+            media_item__in=ids, person__in=Person.objects.visible_to(user)
         )
         .values("role")
         .annotate(n=Count("media_item", distinct=True))
@@ -97,3 +96,14 @@ def _media_facets(items, user):
         "first_year": min(firsts, default=None),
         "last_year": max(lasts, default=None),
     }
+
+
+def outlet_page(outlet, user):
+    """An outlet's page: its visible items, newest first (at most 200)."""
+    items = (
+        MediaItem.objects.for_listing()
+        .visible_to(user)
+        .filter(outlet=outlet)
+        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
+    )
+    return {"items": list(items[:200])}

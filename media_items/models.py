@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from core.models import PublicModel, PublicQuerySet
+from core.models import PublicModel, PublicQuerySet, PublicRow
 from profiles.models import Person
 from publications.models import Publication, Topic
 
@@ -34,7 +34,7 @@ class Outlet(PublicModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("media_items:outlet", kwargs={"slug": self.slug})
+        return reverse("media:outlet", kwargs={"slug": self.slug})
 
 
 class MediaItemQuerySet(PublicQuerySet):
@@ -145,10 +145,10 @@ class MediaItem(PublicModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("media_items:detail", kwargs={"slug": self.slug})
+        return reverse("media:detail", kwargs={"slug": self.slug})
 
 
-class Appearance(models.Model):
+class Appearance(PublicRow):
     class Role(models.TextChoices):
         GUEST = "guest", "Guest"
         HOST = "host", "Host"
@@ -175,7 +175,7 @@ class Appearance(models.Model):
         return f"{self.person} ({self.get_role_display()}) in {self.media_item}"
 
 
-class KeyPoint(models.Model):
+class KeyPoint(PublicRow):
     media_item = models.ForeignKey(MediaItem, on_delete=models.CASCADE, related_name="key_points")
     position = models.PositiveSmallIntegerField(default=0)
     text = models.TextField()

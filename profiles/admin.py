@@ -3,7 +3,6 @@ from django.contrib import admin
 from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
 
 from .models import Affiliation, Organization, Person, ProfileLink, ReportedMetric
-from .views import OrganizationDetailView, PersonDetailView
 
 
 class AffiliationInline(admin.TabularInline):
@@ -27,7 +26,6 @@ class ReportedMetricInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(PublicModelAdmin):
-    preview_view = PersonDetailView
     list_display = ("name", "headline", "is_published", "is_featured", "updated_at")
     list_filter = ("is_published", "is_featured", "affiliations__organization")
     list_editable = ("is_published", "is_featured")
@@ -58,7 +56,6 @@ class PersonAdmin(PublicModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(PublicModelAdmin):
-    preview_view = OrganizationDetailView
     list_display = ("name", "short_name", "kind", "is_published")
     list_filter = ("kind", "is_published")
     search_fields = ("name", "short_name", "ror_id")

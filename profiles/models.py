@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
 
-from core.models import PublicModel, PublicQuerySet, SafeURLsMixin
+from core.models import PublicModel, PublicQuerySet, PublicRow, SafeURLsMixin
 
 from .uploads import PhotoValidator, photo_upload_to
 
@@ -38,7 +38,7 @@ class Organization(PublicModel):
         return self.short_name or self.name
 
     def get_absolute_url(self):
-        return reverse("profiles:organization", kwargs={"slug": self.slug})
+        return reverse("people:organization", kwargs={"slug": self.slug})
 
 
 class PersonQuerySet(PublicQuerySet):
@@ -120,14 +120,14 @@ class Person(PublicModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("profiles:detail", kwargs={"slug": self.slug})
+        return reverse("people:detail", kwargs={"slug": self.slug})
 
     @property
     def name_variant_list(self):
         return [line.strip() for line in self.name_variants.splitlines() if line.strip()]
 
 
-class Affiliation(models.Model):
+class Affiliation(PublicRow):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="affiliations")
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="affiliations"
@@ -157,7 +157,7 @@ class Affiliation(models.Model):
         return f"{self.person} · {self.organization}{state}"
 
 
-class ProfileLink(SafeURLsMixin):
+class ProfileLink(SafeURLsMixin, PublicRow):
     class Kind(models.TextChoices):
         WEBSITE = "website", "Website"
         EMAIL = "email", "Email"
@@ -202,11 +202,11 @@ class ProfileLink(SafeURLsMixin):
         return self.label or self.get_kind_display()
 
 
-class ReportedMetric(SafeURLsMixin):
+class ReportedMetric(SafeURLsMixin, PublicRow):
     """A figure an external index reports about a person, kept as reported, with its date.
 
     Figures computed from this site's own data (paper count, h-index, ...) are never
-    stored: they are computed in ``profiles.metrics``.
+    stored: they are computed in ``publications.metrics``.
     """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reported_metrics")

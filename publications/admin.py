@@ -4,7 +4,6 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import path
 
 from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, PublicModelAdmin
-from core.views import visible_to
 from profiles.models import Person
 
 from .admin_forms import PublicationAdminForm, source_record_html
@@ -13,7 +12,6 @@ from .admin_runs import ImportRunFilter
 from .authorships import link_by_name
 from .identifiers import normalize_arxiv_id, normalize_doi
 from .models import Authorship, Publication, Topic
-from .views import PublicationDetailView, TopicDetailView
 
 DATE_FORMATS = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}
 
@@ -93,13 +91,12 @@ class AuthorshipInline(admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.people = visible_to(Person.objects.all(), request.user)
+        formset.people = Person.objects.visible_to(request.user)
         return formset
 
 
 @admin.register(Publication)
 class PublicationAdmin(PublicModelAdmin):
-    preview_view = PublicationDetailView
     form = PublicationAdminForm
     list_display = (
         "title",
@@ -258,7 +255,6 @@ class PublicationAdmin(PublicModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(PublicModelAdmin):
-    preview_view = TopicDetailView
     list_display = ("name", "is_published", "updated_at")
     list_filter = ("is_published",)
     search_fields = ("name", "summary")

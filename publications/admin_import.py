@@ -26,7 +26,6 @@ from django.urls import reverse
 from django.utils.text import capfirst
 
 from core.db_errors import DatabaseWriteError
-from core.views import visible_to
 from profiles.models import Person
 
 from .importing import fetch
@@ -143,7 +142,7 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the people this user may see: drafts for those who may view people.
-        self.fields["person"].queryset = visible_to(Person.objects.order_by("name"), user)
+        self.fields["person"].queryset = Person.objects.order_by("name").visible_to(user)
 
     def fieldsets(self):
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
@@ -287,7 +286,7 @@ class Prepared:
             for name, fmt, encoded in data["sources"]
         ]
         problems = [RecordProblem(Location(where), message) for where, message in data["problems"]]
-        people = visible_to(Person.objects.all(), request.user)
+        people = Person.objects.visible_to(request.user)
         options = {
             "person": people.filter(pk=data["person"]).first() if data["person"] else None,
             "publish": bool(data["publish"]),
@@ -306,7 +305,7 @@ def _prepare(request, form) -> Prepared:
     if not online:
         source = form.source()
         return Prepared([source], [], options, source.name)
-    people = visible_to(Person.objects.all(), request.user)
+    people = Person.objects.visible_to(request.user)
     fetched = fetch_online(online, online_client(), people=people)
     size = sum(len(source.data or b"") for source in fetched.sources)
     if size > max_bytes():

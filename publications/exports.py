@@ -15,7 +15,6 @@ from django.views.decorators.http import require_safe
 
 from core.query import filterset_parameters, takes_query
 from core.site_url import absolute_url
-from core.views import visible_to
 from profiles.models import Person
 from showcase.search import search_queryset
 
@@ -95,7 +94,7 @@ def matching(queryset, params):
 def paper_citation(request, slug, fmt):
     """`/publications/<slug>/cite.<fmt>`: one paper's citation."""
     export_format(fmt)
-    queryset = visible_to(Publication.objects.for_citation(), request.user)
+    queryset = Publication.objects.for_citation().visible_to(request.user)
     paper = get_object_or_404(queryset, slug=slug)
     return citation_response(request, [paper], fmt, paper.slug)
 
@@ -119,7 +118,7 @@ def list_export(request, fmt):
 def person_export(request, slug, fmt):
     """`/people/<slug>/publications.<fmt>`: a person's whole list, newest first."""
     export_format(fmt)
-    person = get_object_or_404(visible_to(Person.objects.all(), request.user), slug=slug)
+    person = get_object_or_404(Person.objects.visible_to(request.user), slug=slug)
     papers = (
         Publication.objects.published()
         .for_citation()

@@ -12,7 +12,6 @@ from django.db.models.functions import ExtractYear
 
 from core.listing import Grouping
 from core.page_cache import cached_for_content
-from core.views import visible_to
 from profiles.models import Person
 
 from .arxiv_taxonomy import category_name, short_code
@@ -92,7 +91,7 @@ def _paper_facets(papers, user, *, authors):
     ids = papers.values("pk")
     # Authors and topics, each (slug, name, papers in the list), in one UNION ALL.
     options = (
-        visible_to(Topic.objects.all(), user)
+        Topic.objects.visible_to(user)
         .annotate(n=Count("publications", filter=Q(publications__in=ids), distinct=True))
         .filter(n__gt=0)
         .order_by()
@@ -100,7 +99,7 @@ def _paper_facets(papers, user, *, authors):
     )
     if authors:
         people = (
-            visible_to(Person.objects.all(), user)
+            Person.objects.visible_to(user)
             .annotate(
                 n=Count(
                     "authorships__publication",

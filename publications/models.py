@@ -4,7 +4,7 @@ from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.db.models.functions import Lower, Upper
 from django.urls import reverse
 
-from core.models import PublicModel, PublicQuerySet
+from core.models import PublicModel, PublicQuerySet, PublicRow
 from profiles.models import Organization, Person
 
 from .abstracts import abstract_text
@@ -339,7 +339,7 @@ class Publication(PublicModel):
         return f"https://doi.org/{self.doi}" if self.doi else ""
 
 
-class Authorship(models.Model):
+class Authorship(PublicRow):
     """One author of a paper, at its position. Author order is data, kept exactly.
 
     An author without a position is one the paper is known to have but whose place in the

@@ -1,13 +1,12 @@
-from django.views.generic import ListView
-
-from core.listing import FilteredListView, SafePaginationMixin
-from core.views import PublicDetailView, visible_to
-from showcase.queries import publication_page, topic_page, with_topic_counts
+from core.listing import FilteredListView
+from core.views import PublicDetailView
+from profiles.models import Organization
 from showcase.search import search_queryset
 
 from .filters import PublicationFilter
 from .listing import PAPER_GROUPINGS, paper_facets
-from .models import Publication, Topic
+from .models import Publication
+from .organizations import organization_page
 
 
 class PublicationListView(FilteredListView):
@@ -20,7 +19,7 @@ class PublicationListView(FilteredListView):
     extra_filters = {"q": "Matching"}
 
     def get_queryset(self):
-        return visible_to(Publication.objects.for_rows(), self.request.user)
+        return Publication.objects.for_rows().visible_to(self.request.user)
 
     def narrow(self, queryset):
         words = self.request.GET.get("q", "").strip()
@@ -35,37 +34,16 @@ class PublicationListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        base = visible_to(Publication.objects.all(), self.request.user)
+        base = Publication.objects.visible_to(self.request.user)
         context["facets"] = paper_facets(base, self.request.user, scope="all")
         context["total"] = context["paginator"].count if context.get("paginator") else 0
         return context
 
 
-class PublicationDetailView(PublicDetailView):
-    model = Publication
+class OrganizationDetailView(PublicDetailView):
+    model = Organization
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(publication_page(self.object, self.request.user))
-        return context
-
-
-class TopicListView(SafePaginationMixin, ListView):
-    paginate_by = 100
-
-    def get_queryset(self):
-        return visible_to(Topic.objects.all(), self.request.user).order_by("name")
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["object_list"] = with_topic_counts(context["object_list"], self.request.user)
-        return context
-
-
-class TopicDetailView(PublicDetailView):
-    model = Topic
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(topic_page(self.object, self.request.user))
+        context.update(organization_page(self.object, self.request.user))
         return context

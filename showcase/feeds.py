@@ -29,7 +29,7 @@ class PersonFeed(PaperFeedItems, MediaFeedItems, AtomFeed):
         return obj.object.get_absolute_url()
 
     def feed_path(self, obj):
-        return reverse("showcase:person_feed", kwargs={"slug": obj.object.slug})
+        return reverse("people:feed", kwargs={"slug": obj.object.slug})
 
     def items(self, obj):
         person = obj.object

@@ -1,13 +1,13 @@
 from django.db import models
 from django.db.models import Q
 
-from core.models import SafeURLsMixin
+from core.models import PublicRow, SafeURLsMixin
 from media_items.models import MediaItem
 from profiles.models import Person
 from publications.models import Publication
 
 
-class SelectedWork(SafeURLsMixin):
+class SelectedWork(SafeURLsMixin, PublicRow):
     """One entry of a person's ordered “Selected work”: a paper, a media item or a link."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="selected_work")

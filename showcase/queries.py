@@ -7,7 +7,6 @@ runs a fixed number of queries, whatever the number of rows.
 
 from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -16,12 +15,10 @@ from django.utils import timezone
 from core.listing import count_each
 from core.models import published_q
 from core.page_cache import cached_each_for_content, cached_for_content
-from core.views import can_preview, visible_to
+from core.visibility import can_preview, is_shown, shown
 from media_items.models import Appearance, MediaItem
-from profiles.about import bio_adds_to_headline
-from profiles.charts import bar_chart
-from profiles.metrics import compute_metrics
-from profiles.models import Person, ProfileLink
+from profiles.models import Person
+from publications.metrics import profile_metrics
 from publications.models import (
     Authorship,
     Publication,
@@ -33,43 +30,13 @@ from publications.models import (
 from .models import SelectedWork
 
 ACTIVITY_PER_PAGE = 10
-#: Where each identifier field of a Person points, for the profile's link line.
-IDENTIFIER_LINKS = (
-    ("orcid", ProfileLink.Kind.ORCID, "ORCID", "https://orcid.org/{}"),
-    (
-        "google_scholar_id",
-        ProfileLink.Kind.GOOGLE_SCHOLAR,
-        "Google Scholar",
-        "https://scholar.google.com/citations?user={}",
-    ),
-    (
-        "semantic_scholar_id",
-        ProfileLink.Kind.SEMANTIC_SCHOLAR,
-        "Semantic Scholar",
-        "https://www.semanticscholar.org/author/{}",
-    ),
-    ("dblp_id", ProfileLink.Kind.DBLP, "DBLP", "https://dblp.org/pid/{}"),
-    ("openalex_id", None, "OpenAlex", "https://openalex.org/{}"),
-    ("arxiv_author_id", None, "arXiv", "https://arxiv.org/a/{}"),
-)
-
-
-def is_shown(obj, user):
-    """Whether ``user`` may see ``obj``, already loaded (no query: Django caches a user's
-    permissions)."""
-    return obj.is_live or can_preview(user, type(obj))
-
-
-def shown(objects, user):
-    """The objects ``user`` may see, from an already-loaded list (no query)."""
-    return [obj for obj in objects if obj is not None and is_shown(obj, user)]
 
 
 def published_people_with_papers(user):
     """People with at least one visible paper, with how many (for facets and lists)."""
-    papers = Q(authorships__publication__in=visible_to(Publication.objects.all(), user))
+    papers = Q(authorships__publication__in=Publication.objects.visible_to(user))
     return (
-        visible_to(Person.objects.all(), user)
+        Person.objects.visible_to(user)
         .annotate(paper_count=Count("authorships__publication", filter=papers, distinct=True))
         .filter(paper_count__gt=0)
         .order_by("name")
@@ -138,29 +105,29 @@ def home_page(user, *, papers=8, media=6, people=12):
     featured = [person for person in first if person.is_featured] or first
     totals = count_each(
         people=all_people,
-        papers=visible_to(Publication.objects.all(), user),
-        media=visible_to(MediaItem.objects.all(), user),
+        papers=Publication.objects.visible_to(user),
+        media=MediaItem.objects.visible_to(user),
     )
     return {
         "featured_people": with_people_counts(featured, user),
         "newest_publications": list(
-            visible_to(Publication.objects.for_rows(), user).order_by(
-                F("published_on").desc(nulls_last=True), "title"
-            )[:papers]
+            Publication.objects.for_rows()
+            .visible_to(user)
+            .order_by(F("published_on").desc(nulls_last=True), "title")[:papers]
         ),
         "newest_media": list(
-            visible_to(MediaItem.objects.for_listing(), user).order_by(
-                F("published_on").desc(nulls_last=True), "title"
-            )[:media]
+            MediaItem.objects.for_listing()
+            .visible_to(user)
+            .order_by(F("published_on").desc(nulls_last=True), "title")[:media]
         ),
-        "topics": with_topic_counts(visible_to(Topic.objects.order_by("name"), user)[:12], user),
+        "topics": with_topic_counts(Topic.objects.order_by("name").visible_to(user)[:12], user),
         "totals": totals,
     }
 
 
 def people_list_queryset(user):
     """People for lists, featured first; ``with_people_counts`` adds their figures."""
-    return visible_to(Person.objects.for_listing(), user).order_by("-is_featured", "name")
+    return Person.objects.for_listing().visible_to(user).order_by("-is_featured", "name")
 
 
 def with_people_counts(people, user):
@@ -236,7 +203,8 @@ def person_papers(person, user):
     # IN (their papers) rather than a join and DISTINCT over every column.
     authored = Authorship.objects.filter(person=person).values("publication")
     return (
-        visible_to(Publication.objects.for_rows(), user)
+        Publication.objects.for_rows()
+        .visible_to(user)
         .filter(pk__in=authored)
         .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
     )
@@ -244,9 +212,7 @@ def person_papers(person, user):
 
 def person_appearances(person, user):
     return (
-        Appearance.objects.filter(
-            person=person, media_item__in=visible_to(MediaItem.objects.all(), user)
-        )
+        Appearance.objects.filter(person=person, media_item__in=MediaItem.objects.visible_to(user))
         .select_related("media_item__outlet")
         .order_by(F("media_item__published_on").desc(nulls_last=True), "media_item__title", "pk")
     )
@@ -290,38 +256,6 @@ def activity_page(papers, appearances, *, number, per_page=ACTIVITY_PER_PAGE, cu
     )
 
 
-def profile_links(person, links):
-    """The header's link line: the editor's links (not the e-mail, shown on its own,
-    nor the "See:" post), then identifier links the editor did not add by hand."""
-    plain = [link for link in links if not link.is_highlighted and link.kind != "email"]
-    kinds = {link.kind for link in links}
-    extra = [
-        {"label": label, "url": template.format(getattr(person, field))}
-        for field, kind, label, template in IDENTIFIER_LINKS
-        if getattr(person, field) and (kind is None or kind not in kinds)
-    ]
-    return [{"label": str(link), "url": link.url} for link in plain] + extra
-
-
-def reported_snapshots(metrics):
-    """Reported figures grouped by (source, date), newest snapshot first."""
-    metrics = sorted(
-        metrics,
-        key=lambda m: (
-            m.as_of is None,
-            -(m.as_of.toordinal() if m.as_of else 0),
-            m.source,
-            m.position,
-        ),
-    )
-    snapshots = []
-    for (source, as_of, url), rows in groupby(
-        metrics, key=lambda m: (m.source, m.as_of, m.source_url)
-    ):
-        snapshots.append({"source": source, "as_of": as_of, "url": url, "figures": list(rows)})
-    return snapshots
-
-
 def selected_work(person, user):
     """The profile's pinned work. An entry pointing at a draft keeps only what the
     editor wrote on the profile itself (its own title and URL), never the draft's."""
@@ -344,22 +278,6 @@ def selected_work(person, user):
             }
         )
     return entries
-
-
-def profile_header(person):
-    """What the profile's header and sidebar show about ``person`` themself, from what
-    ``Person.objects.for_detail()`` prefetched (no query)."""
-    affiliations = list(person.affiliations.all())
-    links = list(person.links.all())
-    return {
-        "current_affiliations": [a for a in affiliations if a.is_current],
-        "previous_affiliations": [a for a in affiliations if not a.is_current],
-        "profile_links": profile_links(person, links),
-        "highlighted_links": [link for link in links if link.is_highlighted],
-        "reported_snapshots": reported_snapshots(person.reported_metrics.all()),
-        # "About" shows the bio only when it says more than the headline above it.
-        "about": person.bio if bio_adds_to_headline(person.bio, person.headline) else "",
-    }
 
 
 def profile_sections(person, user):
@@ -390,27 +308,6 @@ def profile_sections(person, user):
     return (loaded if loaded is not None else kept["papers"]), kept["sections"]
 
 
-def profile_metrics(person, papers):
-    metrics = compute_metrics(person, papers)
-    return {
-        "metrics": metrics,
-        "citations_chart": bar_chart(
-            metrics.citations_per_year,
-            slug="citations-per-year",
-            title="Citations per year",
-            unit="citation",
-            unit_plural="citations",
-        ),
-        "papers_chart": bar_chart(
-            metrics.papers_per_year,
-            slug="papers-per-year",
-            title="Papers per year",
-            unit="paper",
-            unit_plural="papers",
-        ),
-    }
-
-
 # -- "cited by": the pages on this site that point at an object ------------------------------
 @dataclass(frozen=True)
 class Citation:
@@ -420,7 +317,7 @@ class Citation:
 
 
 def _selected_work_people(user, **target):
-    people = visible_to(Person.objects.all(), user)
+    people = Person.objects.visible_to(user)
     return list(
         people.filter(pk__in=SelectedWork.objects.filter(**target).values("person")).order_by(
             "name"
@@ -446,7 +343,7 @@ def publication_page(publication, user):
     """A paper page's data from other apps: media discussing it, and the pages
     citing it (topics, profiles of its authors and of people who pinned it)."""
     discussed_in = list(
-        visible_to(MediaItem.objects.all(), user)
+        MediaItem.objects.visible_to(user)
         .filter(discusses=publication)
         .select_related("outlet")
         .prefetch_related(
@@ -473,18 +370,21 @@ def publication_page(publication, user):
 
 def topic_page(topic, user):
     papers = list(
-        visible_to(Publication.objects.for_rows(), user)
+        Publication.objects.for_rows()
+        .visible_to(user)
         .filter(topics=topic)
         .order_by(F("published_on").desc(nulls_last=True), "title")
     )
     media = list(
-        visible_to(MediaItem.objects.for_listing(), user)
+        MediaItem.objects.for_listing()
+        .visible_to(user)
         .filter(topics=topic)
         .order_by(F("published_on").desc(nulls_last=True), "title")
     )
     # People on a topic: authors of its papers and people in its media, with profiles.
     people = (
-        visible_to(Person.objects.for_listing(), user)
+        Person.objects.for_listing()
+        .visible_to(user)
         .filter(
             Q(authorships__publication__in=[p.pk for p in papers])
             | Q(appearances__media_item__in=[m.pk for m in media])
@@ -493,26 +393,6 @@ def topic_page(topic, user):
         .order_by("name")
     )
     return {"papers": papers, "media": media, "people": list(people)}
-
-
-def organization_page(organization, user):
-    people_filter = Q() if can_preview(user, Person) else published_q("person__")
-    affiliations = list(
-        organization.affiliations.filter(people_filter)
-        .select_related("person")
-        .order_by("-is_current", "person__name")
-    )
-    papers = list(
-        visible_to(Publication.objects.for_rows(), user)
-        .filter(Q(organizations=organization) | Q(authorships__affiliations=organization))
-        .distinct()
-        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")[:100]
-    )
-    return {
-        "current_members": [a for a in affiliations if a.is_current],
-        "former_members": [a for a in affiliations if not a.is_current],
-        "papers": papers,
-    }
 
 
 def with_topic_counts(topics, user):
@@ -531,12 +411,3 @@ def with_topic_counts(topics, user):
         ),
     }
     return with_counts(topics, user, name="topic-counts", counts=counts)
-
-
-def outlet_page(outlet, user):
-    items = (
-        visible_to(MediaItem.objects.for_listing(), user)
-        .filter(outlet=outlet)
-        .order_by(F("published_on").desc(nulls_last=True), "title", "pk")
-    )
-    return {"items": list(items[:200])}

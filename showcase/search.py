@@ -80,7 +80,6 @@ from django.utils.safestring import mark_safe
 
 from core.limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
 from core.listing import page_number
-from core.views import visible_to
 from media_items.models import MediaItem
 from profiles.models import Person
 from publications.abstracts import abstract_text
@@ -224,7 +223,7 @@ class SearchKind:
         excerpts = {
             f"excerpt_{name}": Substr(name, 1, SNIPPET_SOURCE_CHARS) for name in self.snippet_fields
         }
-        return visible_to(self.shows(self.model.objects.all()), user).annotate(**excerpts)
+        return self.shows(self.model.objects.all()).visible_to(user).annotate(**excerpts)
 
 
 KINDS = {
@@ -951,7 +950,7 @@ def search(raw_query, *, user, kind="all", page="1", per_page=PER_PAGE):
         _paginate(results, visible[kind], query, page, per_page, pattern)
     if not results.total:
         results.suggestions = suggest(query, user=user)
-        results.related = list(visible_to(Topic.objects.all(), user)[:8])
+        results.related = list(Topic.objects.visible_to(user)[:8])
     return results
 
 
@@ -984,7 +983,7 @@ def _vocabulary(user, limit=2000):
     sources = ((Person, "name"), (Topic, "name"), (Publication, "title"), (MediaItem, "title"))
     first, *rest = [
         model._base_manager.filter(
-            pk__in=visible_to(model.objects.all(), user).order_by("-pk").values("pk")[:limit]
+            pk__in=model.objects.visible_to(user).order_by("-pk").values("pk")[:limit]
         )
         .order_by()
         .values_list(name, flat=True)

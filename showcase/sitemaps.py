@@ -15,10 +15,10 @@ class PagesSitemap(Sitemap):
 
     def items(self):
         return [
-            "showcase:home",
-            "profiles:list",
+            "site:home",
+            "people:list",
             "publications:list",
-            "media_items:list",
+            "media:list",
             "topics:list",
         ]
 

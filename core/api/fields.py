@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
-from ..views import can_preview, visible_to
+from ..visibility import can_preview
 
 
 def is_visible(obj, context):
@@ -57,7 +57,7 @@ class SummaryRelatedField(serializers.SlugRelatedField):
 
     def get_queryset(self):
         request = self.context.get("request")
-        return visible_to(super().get_queryset(), getattr(request, "user", None))
+        return super().get_queryset().visible_to(getattr(request, "user", None))
 
     def get_attribute(self, instance):
         related = super().get_attribute(instance)

@@ -11,7 +11,6 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..revisions import recorded
 from ..stable_ids import normalize_stable_id
-from ..views import visible_to
 
 # Slugs are [-a-zA-Z0-9_]; stable ids are 10 Crockford base32 characters. Both match this,
 # so one path segment serves both lookups.
@@ -82,7 +81,7 @@ class PublicReadMixin:
 
     def visible(self, queryset):
         # No request while the schema is generated: what a visitor sees.
-        return visible_to(queryset, getattr(getattr(self, "request", None), "user", None))
+        return queryset.visible_to(getattr(getattr(self, "request", None), "user", None))
 
     def get_queryset(self):
         if self.action == "list":
@@ -140,7 +139,7 @@ class PersonScopedListViewSet(PublicReadMixin, mixins.ListModelMixin, viewsets.G
     person_lookup_kwarg = "person_slug"
 
     def get_person(self):
-        people = visible_to(self.person_queryset, self.request.user)
+        people = self.person_queryset.visible_to(self.request.user)
         return get_by_slug_or_stable_id(people, self.kwargs[self.person_lookup_kwarg])
 
     def get_queryset(self):

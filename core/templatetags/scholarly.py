@@ -4,12 +4,12 @@
     {% canonical_link publication %}   <link rel="canonical" href="https://…/publications/x/">
     {% absolute_url obj.get_permalink %}  https://…/r/<stable id> (core.site_url)
     {% json_ld publication %}          <script type="application/ld+json">…</script>
-    {% scholar_meta publication %}     <meta name="citation_title" content="…"> …
     {% social_meta publication %}      OpenGraph and Twitter card <meta> tags
     {% meta_description publication %} <meta name="description" content="…">
 
 Each reads what ``for_detail()`` prefetched and adds no queries; the data comes from
-``core.metadata``.
+``core.metadata`` and what each app registered there. A paper's Google Scholar tags are
+``{% scholar_meta %}`` in ``publications``' ``citations`` library.
 """
 
 from django import template
@@ -43,13 +43,6 @@ def canonical_link(context, obj=None):
 def json_ld(context, obj):
     data = metadata.json_ld(obj, context["request"])
     return metadata.json_ld_script(data) if data else ""
-
-
-@register.simple_tag(takes_context=True)
-def scholar_meta(context, paper):
-    return format_html_join(
-        "\n", '<meta name="{}" content="{}">', metadata.scholar_meta(paper, context["request"])
-    )
 
 
 @register.simple_tag(takes_context=True)

@@ -17,7 +17,7 @@ register = template.Library()
 
 @register.simple_tag
 def coauthor_items(coauthors):
-    """One ``<li>`` per ``profiles.metrics.Coauthor``: the name, linked to their profile
+    """One ``<li>`` per ``publications.metrics.Coauthor``: the name, linked to their profile
     when they have a published one, and how many papers they share."""
     numbers = {}  # a number formatted once, however many co-authors share it
     items = []

@@ -5,6 +5,7 @@
     {% cite_box paper %}    formatted reference, BibTeX and RIS to copy, the files
     {% cite_box paper compact=True %}   a list row's "Cite": the files, and Copy buttons
                             that fetch them (copy.js; without JavaScript, the links)
+    {% scholar_meta paper %}  Google Scholar's <meta name="citation_…"> tags, in <head>
 
 Both read ``paper.authorships.all()``, which every paper queryset method prefetches,
 so a list of any length renders its spans without extra queries.
@@ -12,8 +13,9 @@ so a list of any length renders its spans without extra queries.
 
 from django import template
 from django.urls import reverse
+from django.utils.html import format_html_join
 
-from .. import citations
+from .. import citations, metadata
 from ..exports import FORMATS, page_url_for
 
 register = template.Library()
@@ -89,3 +91,10 @@ def list_exports(context, export_url_name, feed_url_name, filtered=True, **kwarg
         "feed_url": reverse(feed_url_name, kwargs=kwargs) + suffix,
         "filtered": bool(query),
     }
+
+
+@register.simple_tag(takes_context=True)
+def scholar_meta(context, paper):
+    return format_html_join(
+        "\n", '<meta name="{}" content="{}">', metadata.scholar_meta(paper, context["request"])
+    )

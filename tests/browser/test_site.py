@@ -25,8 +25,8 @@ def first(model, **filters):
 
 
 PAGES = {
-    "home": lambda: reverse("showcase:home"),
-    "people": lambda: reverse("profiles:list"),
+    "home": lambda: reverse("site:home"),
+    "people": lambda: reverse("people:list"),
     "profile": lambda: first(Person, slug="evan-hubinger").get_absolute_url(),
     "organization": lambda: first(Organization, slug="anthropic").get_absolute_url(),
     "publications": lambda: reverse("publications:list"),
@@ -34,13 +34,13 @@ PAGES = {
         reverse("publications:list") + "?category=cs.AI&group=kind&sort=cited"
     ),
     "publication": lambda: first(Publication, arxiv_primary_category="cs.AI").get_absolute_url(),
-    "media": lambda: reverse("media_items:list"),
+    "media": lambda: reverse("media:list"),
     "media item": lambda: first(MediaItem).get_absolute_url(),
     "outlet": lambda: first(Outlet).get_absolute_url(),
     "topics": lambda: reverse("topics:list"),
     "topic": lambda: first(Topic).get_absolute_url(),
-    "search": lambda: reverse("showcase:search") + "?q=misalignment",
-    "search without results": lambda: reverse("showcase:search") + "?q=zzzzqqq",
+    "search": lambda: reverse("site:search") + "?q=misalignment",
+    "search without results": lambda: reverse("site:search") + "?q=zzzzqqq",
 }
 
 

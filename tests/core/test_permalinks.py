@@ -51,9 +51,9 @@ def test_stable_id_survives_a_slug_change():
 @pytest.mark.parametrize(
     ("factory", "url_name"),
     [
-        (PersonFactory, "profiles:detail"),
+        (PersonFactory, "people:detail"),
         (PublicationFactory, "publications:detail"),
-        (MediaItemFactory, "media_items:detail"),
+        (MediaItemFactory, "media:detail"),
         (TopicFactory, "topics:detail"),
     ],
 )

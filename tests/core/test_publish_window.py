@@ -31,9 +31,9 @@ def window(name):
 @pytest.mark.parametrize(
     ("factory", "url_name"),
     [
-        (PersonFactory, "profiles:detail"),
+        (PersonFactory, "people:detail"),
         (PublicationFactory, "publications:detail"),
-        (MediaItemFactory, "media_items:detail"),
+        (MediaItemFactory, "media:detail"),
         (TopicFactory, "topics:detail"),
     ],
 )

@@ -1,4 +1,4 @@
-"""Read replicas (config/routers.py, core.middleware.ReplicaReadsMiddleware): anonymous
+"""Read replicas (core/routers.py, core.middleware.ReplicaReadsMiddleware): anonymous
 page views read from a replica; writes, the admin, logged-in users and transactions use
 default."""
 
@@ -20,7 +20,7 @@ from publications.models import Publication
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTED = override_settings(
-    DATABASE_REPLICAS=["replica_1"], DATABASE_ROUTERS=["config.routers.PrimaryReplicaRouter"]
+    DATABASE_REPLICAS=["replica_1"], DATABASE_ROUTERS=["core.routers.PrimaryReplicaRouter"]
 )
 
 

@@ -252,7 +252,7 @@ def test_no_page_has_an_inline_script_without_the_nonce(staff_client):
         paper.get_absolute_url(),
         person.get_absolute_url(),
         reverse("publications:list"),
-        reverse("showcase:search") + "?q=sleeper",
+        reverse("site:search") + "?q=sleeper",
         "/no-such-page/",
         reverse("admin:index"),
         reverse("admin:publications_publication_changelist"),

@@ -78,7 +78,10 @@ def test_no_route_when_uploads_live_in_object_storage(settings):
         "default": {"BACKEND": "storages.backends.s3.S3Storage"},
     }
     assert media.urlpatterns() == []
-    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": media.FILESYSTEM_BACKEND}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
     settings.MEDIA_URL = "https://cdn.example.org/media/"
     assert media.urlpatterns() == []
 

@@ -11,9 +11,9 @@ import bibtexparser
 import pytest
 from django.urls import reverse
 
-from core.metadata import publication_json_ld, scholar_meta
-from profiles.metrics import metrics_for_person
 from publications.citations import formatted_citation, to_bibtex
+from publications.metadata import publication_json_ld, scholar_meta
+from publications.metrics import metrics_for_person
 from publications.models import Authorship, Publication
 from tests.factories import AuthorshipFactory, PersonFactory, PublicationFactory
 
@@ -52,7 +52,7 @@ def test_the_list_and_the_rest_are_kept_apart(truncated):
 
 
 def test_the_paper_is_on_the_profile_with_him_behind_et_al(client, truncated, evan):
-    page = client.get(reverse("profiles:detail", kwargs={"slug": "evan"})).content.decode()
+    page = client.get(reverse("people:detail", kwargs={"slug": "evan"})).content.decode()
     assert truncated.title in page
     assert (
         'et al.</span><span class="et-al-incl"> (incl. <span class="author author-me">'
@@ -94,7 +94,7 @@ def test_metadata_lists_only_the_positioned_authors(rf, truncated):
 
 
 def test_exports_of_his_list_include_the_paper(client, truncated):
-    response = client.get(reverse("showcase:person_export", kwargs={"slug": "evan", "fmt": "bib"}))
+    response = client.get(reverse("people:export", kwargs={"slug": "evan", "fmt": "bib"}))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Influence Functions" in text

@@ -51,7 +51,7 @@ def export_url(fmt, query=""):
 
 
 def person_url(person, fmt):
-    return reverse("showcase:person_export", kwargs={"slug": person.slug, "fmt": fmt})
+    return reverse("people:export", kwargs={"slug": person.slug, "fmt": fmt})
 
 
 class TestOnePaper:

@@ -88,7 +88,7 @@ class TestMediaFeed:
         hidden = MediaItemFactory(title="Draft episode", is_published=False)
         AppearanceFactory(media_item=hidden, person=ada)
         MediaItemFactory(title="Someone else")
-        feed = parse(client.get(reverse("media_items:feed") + "?person=ada"))
+        feed = parse(client.get(reverse("media:feed") + "?person=ada"))
         assert titles(feed) == ["Ada on AXRP"]
         assert feed.entries[0].author == "Ada Lovelace"
         assert "Ada Lovelace (guest)" in feed.entries[0].summary
@@ -98,7 +98,7 @@ class TestMediaFeed:
         AppearanceFactory(
             media_item=episode, person=PersonFactory(name="Hidden Person", is_published=False)
         )
-        feed = parse(client.get(reverse("media_items:feed")))
+        feed = parse(client.get(reverse("media:feed")))
         assert "Hidden Person" not in feed.entries[0].get("summary", "")
         assert "author" not in feed.entries[0]
 
@@ -106,7 +106,7 @@ class TestMediaFeed:
         for _ in range(20):
             AppearanceFactory(media_item=MediaItemFactory())
         with django_assert_max_num_queries(3):
-            assert len(parse(client.get(reverse("media_items:feed"))).entries) == 20
+            assert len(parse(client.get(reverse("media:feed"))).entries) == 20
 
 
 class TestPersonFeed:
@@ -119,19 +119,17 @@ class TestPersonFeed:
         talk = MediaItemFactory(title="A talk", published_on=datetime.date(2021, 6, 1))
         AppearanceFactory(media_item=talk, person=ada)
         PublicationFactory(title="Not Ada's")
-        feed = parse(client.get(reverse("showcase:person_feed", args=["ada"])))
+        feed = parse(client.get(reverse("people:feed", args=["ada"])))
         assert titles(feed) == ["New paper", "A talk", "Old paper"]
         assert feed.feed.title.startswith("Ada Lovelace")
 
     def test_draft_person_has_no_feed(self, client, staff_client):
         PersonFactory(slug="hidden", is_published=False)
-        assert staff_client.get(reverse("showcase:person_feed", args=["hidden"])).status_code == 404
+        assert staff_client.get(reverse("people:feed", args=["hidden"])).status_code == 404
 
     def test_queries_do_not_grow(self, client, ada, django_assert_max_num_queries):
         for _ in range(15):
             AuthorshipFactory(publication=PublicationFactory(authors=3), position=9, person=ada)
             AppearanceFactory(media_item=MediaItemFactory(), person=ada)
         with django_assert_max_num_queries(7):
-            assert (
-                len(parse(client.get(reverse("showcase:person_feed", args=["ada"]))).entries) == 30
-            )
+            assert len(parse(client.get(reverse("people:feed", args=["ada"]))).entries) == 30

@@ -90,9 +90,9 @@ class TestListPages:
 
     def test_media_list_links_its_feed(self, client):
         MediaItemFactory()
-        html = client.get(reverse("media_items:list") + "?kind=podcast_episode").content.decode()
+        html = client.get(reverse("media:list") + "?kind=podcast_episode").content.decode()
         assert any(
-            urlsplit(h).path == reverse("media_items:feed") and "kind=podcast_episode" in h
+            urlsplit(h).path == reverse("media:feed") and "kind=podcast_episode" in h
             for h in read_hrefs(html)
         )
 
@@ -105,10 +105,10 @@ class TestProfile:
         [page] = json_ld(html)
         assert page["mainEntity"]["sameAs"] == ["https://orcid.org/0000-0002-1825-0097"]
         assert meta_values(html, "og:type") == ["profile"]
-        assert reverse("showcase:person_feed", args=["ada"]) in feeds_advertised(html)
+        assert reverse("people:feed", args=["ada"]) in feeds_advertised(html)
         hrefs = read_hrefs(html)
         for fmt in ("bib", "ris", "json"):
-            assert reverse("showcase:person_export", args=["ada", fmt]) in hrefs
+            assert reverse("people:export", args=["ada", fmt]) in hrefs
         assert len(read(html).coins) == 1
 
 

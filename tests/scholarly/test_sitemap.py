@@ -72,4 +72,4 @@ def test_robots_txt_points_to_the_sitemap(client):
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert f"Disallow: {reverse('showcase:search')}" in lines
+    assert f"Disallow: {reverse('site:search')}" in lines

@@ -142,8 +142,7 @@ def admin_urls():
             with contextlib.suppress(NoReverseMatch):
                 urls.append(reverse(f"{prefix}_delete", args=[pk]))
             if isinstance(model_admin, PublicModelAdmin):
-                if model_admin.preview_view is not None:
-                    urls.append(reverse(f"{prefix}_preview", args=[pk]))
+                urls.append(reverse(f"{prefix}_preview", args=[pk]))
                 for version in Version.objects.get_for_object(obj):
                     urls.append(reverse(f"{prefix}_revision", args=[pk, version.pk]))
     for extra in ("admin:publications_publication_import",):

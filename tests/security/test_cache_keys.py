@@ -103,7 +103,7 @@ def test_unknown_parameters_make_no_new_cache_entries(client, public_objects, pa
 
 
 def test_known_parameters_in_any_order_are_one_entry(client, public_objects, page_cache):
-    url = reverse("media_items:list")
+    url = reverse("media:list")
     assert client.get(url + "?kind=podcast&sort=oldest")["X-Page-Cache"] == "miss"
     assert client.get(url + "?sort=oldest&kind=podcast")["X-Page-Cache"] == "hit"
 

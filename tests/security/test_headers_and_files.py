@@ -58,7 +58,7 @@ def test_headers_on_the_redirect_that_adds_a_slash(client):
 def test_staff_pages_showing_drafts_are_private(client):
     draft = PersonFactory(is_published=False)
     client.force_login(EditorFactory())
-    for url in (draft.get_absolute_url(), reverse("profiles:list")):
+    for url in (draft.get_absolute_url(), reverse("people:list")):
         response = client.get(url)
         assert response.status_code == 200
         assert draft.name in response.content.decode()
@@ -74,9 +74,9 @@ def test_api_answers_to_a_token_are_private():
 
 def test_visitors_pages_stay_shareable(client, settings):
     settings.PAGE_CACHE_SECONDS = 300
-    response = client.get(reverse("profiles:list"))
+    response = client.get(reverse("people:list"))
     assert "private" not in response.get("Cache-Control", "")
-    assert client.get(reverse("profiles:list"))["X-Page-Cache"] == "hit"
+    assert client.get(reverse("people:list"))["X-Page-Cache"] == "hit"
 
 
 # -- /media-files/ serves real uploads only ----------------------------------------------------

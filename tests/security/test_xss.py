@@ -92,14 +92,14 @@ def batches():
 
 def html_urls(people, papers, items):
     urls = [
-        reverse("showcase:home"),
-        reverse("profiles:list"),
+        reverse("site:home"),
+        reverse("people:list"),
         reverse("publications:list"),
         reverse("publications:list") + "?sort=title&group=year",
-        reverse("media_items:list"),
+        reverse("media:list"),
         reverse("topics:list"),
-        reverse("showcase:search") + "?q=alert",
-        reverse("showcase:search") + "?q=XSS1X",
+        reverse("site:search") + "?q=alert",
+        reverse("site:search") + "?q=XSS1X",
         "/no-such-page-<script>alert('XSS0X')</script>/",
     ]
     for person in people:
@@ -118,8 +118,8 @@ def html_urls(people, papers, items):
 def feed_urls(people):
     return [
         reverse("publications:feed"),
-        reverse("media_items:feed"),
-        *(reverse("showcase:person_feed", kwargs={"slug": p.slug}) for p in people),
+        reverse("media:feed"),
+        *(reverse("people:feed", kwargs={"slug": p.slug}) for p in people),
     ]
 
 

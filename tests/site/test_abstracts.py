@@ -53,15 +53,13 @@ def test_list_abstract_toggle_renders_the_tex_abstract(client, demo):
 
 
 def test_profile_row_renders_the_tex_abstract(client, demo):
-    response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
+    response = client.get(reverse("people:detail", kwargs={"slug": "evan-hubinger"}))
     (row,) = [r for r in page(response).find_all(cls="paper") if MONOSEMANTICITY in r.text]
     assert_rendered(row.find("p", cls="abstract-text"))
 
 
 def test_search_snippet_shows_the_abstract_as_text(client, demo):
-    response = client.get(
-        reverse("showcase:search"), {"q": "monosemantic neurons", "type": "papers"}
-    )
+    response = client.get(reverse("site:search"), {"q": "monosemantic neurons", "type": "papers"})
     hits = page(response).find("main").text
     assert "“features”" in hits
     assert "\\emph" not in hits and "``" not in hits

@@ -97,28 +97,28 @@ def world(db):
 
 
 VISITOR_URLS = [
-    reverse("showcase:home"),
-    reverse("profiles:list"),
-    reverse("profiles:detail", kwargs={"slug": "public"}),
-    reverse("profiles:detail", kwargs={"slug": "public"}) + "?activity=9",
-    reverse("profiles:detail", kwargs={"slug": "public"}) + "?activity=1&fragment=activity",
-    reverse("profiles:detail", kwargs={"slug": "public"}) + "?group=kind",
-    reverse("profiles:organization", kwargs={"slug": "open-lab"}),
+    reverse("site:home"),
+    reverse("people:list"),
+    reverse("people:detail", kwargs={"slug": "public"}),
+    reverse("people:detail", kwargs={"slug": "public"}) + "?activity=9",
+    reverse("people:detail", kwargs={"slug": "public"}) + "?activity=1&fragment=activity",
+    reverse("people:detail", kwargs={"slug": "public"}) + "?group=kind",
+    reverse("people:organization", kwargs={"slug": "open-lab"}),
     reverse("publications:list"),
     reverse("publications:list") + "?group=kind",
     reverse("publications:list") + "?sort=cited",
     reverse("publications:list") + "?q=paper",
     reverse("publications:detail", kwargs={"slug": "public-paper"}),
-    reverse("media_items:list"),
-    reverse("media_items:list") + "?group=year",
-    reverse("media_items:detail", kwargs={"slug": "public-episode"}),
-    reverse("media_items:outlet", kwargs={"slug": "open-show"}),
+    reverse("media:list"),
+    reverse("media:list") + "?group=year",
+    reverse("media:detail", kwargs={"slug": "public-episode"}),
+    reverse("media:outlet", kwargs={"slug": "open-show"}),
     reverse("topics:list"),
     reverse("topics:detail", kwargs={"slug": "open-topic"}),
-    reverse("showcase:search") + "?q=secret",
-    reverse("showcase:search") + "?q=secret&type=papers",
-    reverse("showcase:search") + "?q=public",
-    reverse("showcase:search") + "?q=SECRT",
+    reverse("site:search") + "?q=secret",
+    reverse("site:search") + "?q=secret&type=papers",
+    reverse("site:search") + "?q=public",
+    reverse("site:search") + "?q=SECRT",
 ]
 
 
@@ -132,12 +132,12 @@ def test_no_draft_reaches_a_visitor(client, world, url):
 
 
 DRAFT_URLS = [
-    reverse("profiles:detail", kwargs={"slug": "secret-person"}),
-    reverse("profiles:detail", kwargs={"slug": "secret-person"}) + "?activity=2&fragment=activity",
+    reverse("people:detail", kwargs={"slug": "secret-person"}),
+    reverse("people:detail", kwargs={"slug": "secret-person"}) + "?activity=2&fragment=activity",
     reverse("publications:detail", kwargs={"slug": "secret-paper"}),
-    reverse("media_items:detail", kwargs={"slug": "secret-episode"}),
+    reverse("media:detail", kwargs={"slug": "secret-episode"}),
     reverse("topics:detail", kwargs={"slug": "secret-topic"}),
-    reverse("media_items:outlet", kwargs={"slug": "secret-show"}),
+    reverse("media:outlet", kwargs={"slug": "secret-show"}),
 ]
 
 
@@ -189,7 +189,7 @@ def test_staff_see_drafts_in_lists_marked_as_drafts(staff_client, world):
 
 def test_counts_and_metrics_ignore_drafts(client, world):
     person = world["person"]
-    response = client.get(reverse("profiles:detail", kwargs={"slug": person.slug}))
+    response = client.get(reverse("people:detail", kwargs={"slug": person.slug}))
     stats = {
         div.find("dt").text: div.find("dd").text
         for div in page(response).find("dl", cls="stats").find_all("div", cls="stat")
@@ -208,7 +208,7 @@ def test_counts_and_metrics_ignore_drafts(client, world):
     assert activity.find("span", cls="count").text == "2"
     listing = client.get(reverse("publications:list"))
     assert "1 paper" in main_text(listing)
-    home = page(client.get(reverse("showcase:home"))).find("p", cls="totals").text
+    home = page(client.get(reverse("site:home"))).find("p", cls="totals").text
     assert home == "1 person · 1 paper · 1 media appearance"
 
 
@@ -216,7 +216,7 @@ def test_facets_offer_no_draft_values(client, world):
     doc = page(client.get(reverse("publications:list")))
     options = " ".join(o.text for o in doc.find_all("option"))
     assert "Thesis" not in options and "NC" not in options and "SECRET" not in options
-    doc = page(client.get(reverse("media_items:list")))
+    doc = page(client.get(reverse("media:list")))
     options = " ".join(o.text for o in doc.find_all("option"))
     assert "Panel" not in options and "Panelist" not in options and "Host" not in options
 
@@ -225,8 +225,8 @@ def test_filtering_by_a_draft_is_just_an_unknown_value(client, world):
     for url, params in [
         (reverse("publications:list"), {"author": "secret-person"}),
         (reverse("publications:list"), {"topic": "secret-topic"}),
-        (reverse("media_items:list"), {"outlet": "secret-show"}),
-        (reverse("media_items:list"), {"person": "secret-person"}),
+        (reverse("media:list"), {"outlet": "secret-show"}),
+        (reverse("media:list"), {"person": "secret-person"}),
     ]:
         response = client.get(url, params)
         assert response.status_code == 200

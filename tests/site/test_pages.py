@@ -90,18 +90,18 @@ def site(db):
 
 
 PAGES = [
-    ("showcase:home", None),
-    ("profiles:list", None),
-    ("profiles:detail", "evan"),
-    ("profiles:organization", "anthropic"),
+    ("site:home", None),
+    ("people:list", None),
+    ("people:detail", "evan"),
+    ("people:organization", "anthropic"),
     ("publications:list", None),
     ("publications:detail", "sleeper-agents"),
-    ("media_items:list", None),
-    ("media_items:detail", "episode-39"),
-    ("media_items:outlet", "axrp"),
+    ("media:list", None),
+    ("media:detail", "episode-39"),
+    ("media:outlet", "axrp"),
     ("topics:list", None),
     ("topics:detail", "model-organisms"),
-    ("showcase:search", None),
+    ("site:search", None),
 ]
 
 
@@ -109,18 +109,18 @@ PAGES = [
 def test_every_page_has_exactly_one_search_box(client, site, name, slug):
     # The header's search box, or instead of it the page's own (home, search): never two.
     url = reverse(name, kwargs={"slug": slug} if slug else None)
-    response = client.get(url, {"q": "sleeper"} if name == "showcase:search" else {})
+    response = client.get(url, {"q": "sleeper"} if name == "site:search" else {})
     doc = page(response)
     forms = doc.find_all("form", role="search")
     assert len(forms) == 1, [f.attrs for f in forms]
-    if name == "showcase:search":
+    if name == "site:search":
         assert forms[0].find("input", id="search-q")["value"] == "sleeper"
 
 
 @pytest.mark.parametrize(("name", "slug"), PAGES)
 def test_every_page_has_one_h1_landmarks_and_labelled_controls(client, site, name, slug):
     url = reverse(name, kwargs={"slug": slug} if slug else None)
-    response = client.get(url, {"q": "sleeper"} if name == "showcase:search" else {})
+    response = client.get(url, {"q": "sleeper"} if name == "site:search" else {})
     assert response.status_code == 200
     doc = page(response)
     assert len(doc.find_all("h1")) == 1
@@ -153,7 +153,7 @@ def test_current_section_is_marked_in_the_navigation(client, site):
 
 
 def test_home_shows_people_newest_papers_and_appearances(client, site):
-    doc = page(client.get(reverse("showcase:home")))
+    doc = page(client.get(reverse("site:home")))
     assert "Evan Example" in doc.find("section", **{"aria-labelledby": "people-h"}).text
     assert "Sleeper agents" in doc.find("section", **{"aria-labelledby": "papers-h"}).text
     media = doc.find("section", **{"aria-labelledby": "media-h"}).text
@@ -163,7 +163,7 @@ def test_home_shows_people_newest_papers_and_appearances(client, site):
 
 def test_people_list_shows_affiliation_and_counts(client, site):
     PersonFactory(name="Zed Nobody", slug="zed")
-    cards = page(client.get(reverse("profiles:list"))).find_all("li", cls="card")
+    cards = page(client.get(reverse("people:list"))).find_all("li", cls="card")
     assert [c.find("h3").text for c in cards] == ["Evan Example", "Zed Nobody"]  # featured first
     assert "Anthropic" in cards[0].text
     assert "1 paper · 2 media appearances" in cards[0].text
@@ -171,11 +171,11 @@ def test_people_list_shows_affiliation_and_counts(client, site):
 
 def test_people_list_filters_by_organization(client, site):
     PersonFactory(name="Zed Nobody", slug="zed")
-    response = client.get(reverse("profiles:list"), {"organization": "anthropic"})
+    response = client.get(reverse("people:list"), {"organization": "anthropic"})
     assert [c.find("h3").text for c in page(response).find_all("li", cls="card")] == [
         "Evan Example"
     ]
-    bad = client.get(reverse("profiles:list"), {"organization": "nowhere"})
+    bad = client.get(reverse("people:list"), {"organization": "nowhere"})
     assert "was not understood" in main_text(bad)
 
 
@@ -218,7 +218,7 @@ def test_paper_date_is_as_precise_as_it_is_known(client, db):
 
 
 def test_media_list_facets_sort_and_group(client, site):
-    url = reverse("media_items:list")
+    url = reverse("media:list")
 
     def titles(**params):
         return [
@@ -245,7 +245,7 @@ def test_media_list_facets_sort_and_group(client, site):
 
 
 def test_media_page_renders_markdown_safely_and_lists_people(client, site):
-    doc = page(client.get(reverse("media_items:detail", kwargs={"slug": "episode-39"})))
+    doc = page(client.get(reverse("media:detail", kwargs={"slug": "episode-39"})))
     summary = doc.find("section", **{"aria-labelledby": "summary-h"})
     assert summary.find("em").text == "talk"
     assert summary.find("a")["rel"] == "nofollow noopener noreferrer"
@@ -269,7 +269,7 @@ def test_topic_list_counts(client, site):
 
 
 def test_organization_page_lists_members_and_papers(client, site):
-    doc = page(client.get(reverse("profiles:organization", kwargs={"slug": "anthropic"})))
+    doc = page(client.get(reverse("people:organization", kwargs={"slug": "anthropic"})))
     assert (
         "Evan Example — Research scientist"
         in doc.find("section", **{"aria-labelledby": "people-h"}).text
@@ -278,7 +278,7 @@ def test_organization_page_lists_members_and_papers(client, site):
 
 
 def test_outlet_page_lists_its_items(client, site):
-    doc = page(client.get(reverse("media_items:outlet", kwargs={"slug": "axrp"})))
+    doc = page(client.get(reverse("media:outlet", kwargs={"slug": "axrp"})))
     assert "Episode 39" in doc.find("section", **{"aria-labelledby": "items-h"}).text
 
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def profile_url(person, **params):
-    url = reverse("profiles:detail", kwargs={"slug": person.slug})
+    url = reverse("people:detail", kwargs={"slug": person.slug})
     return url
 
 
@@ -343,7 +343,7 @@ def test_about_shows_a_bio_that_says_more_than_the_headline(client, author):
 
 
 def test_demo_profile_says_its_one_self_description_once(client, demo):
-    response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
+    response = client.get(reverse("people:detail", kwargs={"slug": "evan-hubinger"}))
     assert about(response) is None
     assert main_text(response).count("leading work on model organisms of misalignment") == 1
 
@@ -380,7 +380,7 @@ def test_an_undated_entry_added_long_ago_sits_among_that_time(client, busy_autho
 
 
 def test_demo_episode_without_a_date_is_on_the_first_page_of_activity(client, demo):
-    response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
+    response = client.get(reverse("people:detail", kwargs={"slug": "evan-hubinger"}))
     assert "AXRP Episode 39 - Evan Hubinger on Model Organisms of Misalignment" in timeline(
         response
     )

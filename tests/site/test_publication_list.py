@@ -312,8 +312,8 @@ def test_source_truncated_author_lists_say_et_al(client, db):
     "url",
     [
         lambda _: reverse("publications:list"),
-        lambda _: reverse("showcase:home"),
-        lambda _: reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}),
+        lambda _: reverse("site:home"),
+        lambda _: reverse("people:detail", kwargs={"slug": "evan-hubinger"}),
     ],
     ids=["list", "home", "profile"],
 )

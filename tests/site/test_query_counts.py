@@ -86,38 +86,38 @@ PAGES = {
     # Featured people, their affiliations and figures; the totals; the newest papers and
     # their rows' authors, affiliations and institutions; the newest media and their
     # people; topics and their figures.
-    "home": (reverse("showcase:home"), 12),
-    "people": (reverse("profiles:list"), 4),
+    "home": (reverse("site:home"), 12),
+    "people": (reverse("people:list"), 4),
     # The person and their affiliations, links and reported figures; their papers, with
     # the rows' authors, affiliations and institutions; selected work; appearances; the
     # filtered list; facets (columns; topics).
-    "profile": (reverse("profiles:detail", kwargs={"slug": "main"}), 13),
+    "profile": (reverse("people:detail", kwargs={"slug": "main"}), 13),
     "profile filtered": (
-        reverse("profiles:detail", kwargs={"slug": "main"}) + "?group=kind&sort=cited",
+        reverse("people:detail", kwargs={"slug": "main"}) + "?group=kind&sort=cited",
         13,
     ),
     "activity fragment": (
-        reverse("profiles:detail", kwargs={"slug": "main"}) + "?activity=2&fragment=activity",
+        reverse("people:detail", kwargs={"slug": "main"}) + "?activity=2&fragment=activity",
         6,
     ),
-    "organization": (reverse("profiles:organization", kwargs={"slug": "lab"}), 6),
+    "organization": (reverse("people:organization", kwargs={"slug": "lab"}), 6),
     "papers": (reverse("publications:list"), 7),
     "papers filtered": (reverse("publications:list") + "?topic=topic&group=year&q=study", 8),
     "paper": (reverse("publications:detail", kwargs={"slug": "p1"}), 8),
-    "media": (reverse("media_items:list"), 7),
-    "media filtered": (reverse("media_items:list") + "?person=main&group=kind", 8),
-    "media item": (reverse("media_items:detail", kwargs={"slug": "m1"}), 6),
-    "outlet": (reverse("media_items:outlet", kwargs={"slug": "show"}), 3),
+    "media": (reverse("media:list"), 7),
+    "media filtered": (reverse("media:list") + "?person=main&group=kind", 8),
+    "media item": (reverse("media:detail", kwargs={"slug": "m1"}), 6),
+    "outlet": (reverse("media:outlet", kwargs={"slug": "show"}), 3),
     "topics": (reverse("topics:list"), 3),
     "topic": (reverse("topics:detail", kwargs={"slug": "topic"}), 9),
     # Per kind one query (rows, rank and count), then what its results show: people 1,
     # papers 3 (authors, their affiliations, institutions), media 0 (outlet joined).
-    "search": (reverse("showcase:search") + "?q=study", 8),
+    "search": (reverse("site:search") + "?q=study", 8),
     # One query counts every kind, then the page and its prefetches.
-    "search papers": (reverse("showcase:search") + "?q=study&type=papers", 5),
-    "search media": (reverse("showcase:search") + "?q=study&type=media", 2),
+    "search papers": (reverse("site:search") + "?q=study&type=papers", 5),
+    "search media": (reverse("site:search") + "?q=study&type=media", 2),
     # Nothing found: 4 kinds, the spelling vocabulary, topics to browse.
-    "search, no results": (reverse("showcase:search") + "?q=zyxwvut", 6),
+    "search, no results": (reverse("site:search") + "?q=zyxwvut", 6),
 }
 
 # With the data cache on, from the second request on: what is kept per content

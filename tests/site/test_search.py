@@ -37,7 +37,7 @@ from .page import main_text, page
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("showcase:search")
+URL = reverse("site:search")
 
 
 def hits(response):

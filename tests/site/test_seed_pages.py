@@ -54,7 +54,7 @@ def paper_rows(response):
 
 
 def test_profile_shows_everything_the_forum_profile_shows(client, demo):
-    response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
+    response = client.get(reverse("people:detail", kwargs={"slug": "evan-hubinger"}))
     assert response.status_code == 200
     doc = page(response)
     header = doc.find("header", cls="profile-header")
@@ -77,7 +77,7 @@ def test_profile_shows_everything_the_forum_profile_shows(client, demo):
 
 
 def test_profile_shows_the_scholar_page_header_as_reported_figures(client, demo):
-    response = client.get(reverse("profiles:detail", kwargs={"slug": "evan-hubinger"}))
+    response = client.get(reverse("people:detail", kwargs={"slug": "evan-hubinger"}))
     reported = page(response).find(cls="reported")
     # Seed 003 does not name itself: the label says what it is, in a visitor's words,
     # with no wording of our own making (no "seed page", no file names).
@@ -138,7 +138,7 @@ def test_category_code_has_its_full_name_on_hover(client, demo):
 
 
 def test_media_page_shows_everything_the_wiki_page_shows(client, demo):
-    response = client.get(reverse("media_items:detail", kwargs={"slug": MEDIA_SLUG}))
+    response = client.get(reverse("media:detail", kwargs={"slug": MEDIA_SLUG}))
     assert response.status_code == 200
     doc = page(response)
     text = main_text(response)
@@ -176,8 +176,6 @@ def test_media_page_shows_everything_the_wiki_page_shows(client, demo):
 
 
 def test_media_page_shows_its_stable_id_and_permalink(client, demo):
-    response = client.get(reverse("media_items:detail", kwargs={"slug": MEDIA_SLUG}))
+    response = client.get(reverse("media:detail", kwargs={"slug": MEDIA_SLUG}))
     permalink = page(response).find(cls="permalink").find("a")["href"]
-    assert client.get(permalink)["Location"] == reverse(
-        "media_items:detail", kwargs={"slug": MEDIA_SLUG}
-    )
+    assert client.get(permalink)["Location"] == reverse("media:detail", kwargs={"slug": MEDIA_SLUG})

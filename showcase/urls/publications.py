@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import exports, feeds, views
+from publications import exports, feeds
+from publications.views import PublicationListView
+
+from .. import views
 
 app_name = "publications"
-
 urlpatterns = [
-    path("", views.PublicationListView.as_view(), name="list"),
+    path("", PublicationListView.as_view(), name="list"),
     path("feed.atom", feeds.PublicationFeed(), name="feed"),
     path("export.<str:fmt>", exports.list_export, name="export"),
     path("<slug:slug>/cite.<str:fmt>", exports.paper_citation, name="cite"),

@@ -1,10 +1,10 @@
-"""profiles.metrics: the figures a profile shows, computed from published data only."""
+"""publications.metrics: the figures a profile shows, computed from published data only."""
 
 import datetime
 
 import pytest
 
-from profiles.metrics import compute_metrics, h_index, i10_index, metrics_for_person
+from publications.metrics import compute_metrics, h_index, i10_index, metrics_for_person
 from publications.models import Publication
 from tests.factories import AuthorshipFactory, PersonFactory, PublicationFactory
 

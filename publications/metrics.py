@@ -14,7 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from publications.importing.text import given_family_key
+from profiles.charts import bar_chart
+
+from .importing.text import given_family_key
+from .models import Publication
 
 
 @dataclass(frozen=True)
@@ -156,9 +159,29 @@ def coauthors_of(person, papers):
 
 def metrics_for_person(person):
     """Load ``person``'s published papers (a fixed number of queries) and compute."""
-    from publications.models import Publication
-
     papers = (
         Publication.objects.published().for_listing().filter(authorships__person=person).distinct()
     )
     return compute_metrics(person, list(papers))
+
+
+def profile_metrics(person, papers):
+    """The profile's figures and its two charts (citations and papers per year)."""
+    metrics = compute_metrics(person, papers)
+    return {
+        "metrics": metrics,
+        "citations_chart": bar_chart(
+            metrics.citations_per_year,
+            slug="citations-per-year",
+            title="Citations per year",
+            unit="citation",
+            unit_plural="citations",
+        ),
+        "papers_chart": bar_chart(
+            metrics.papers_per_year,
+            slug="papers-per-year",
+            title="Papers per year",
+            unit="paper",
+            unit_plural="papers",
+        ),
+    }
