@@ -7,6 +7,7 @@ the data and of every file. Restore checks the manifest before touching the data
 then replaces everything in one transaction and checks the counts again.
 """
 
+import datetime
 import hashlib
 import io
 import json
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 FORMAT_VERSION = 1
@@ -35,6 +37,19 @@ class BackupSummary:
     path: Path
     rows: dict
     files: int
+
+
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder keeps milliseconds only; a backup keeps every microsecond, so a
+    time such as 12:00:00.000500 does not come back as 12:00:00."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            if isinstance(o, datetime.time) and o.utcoffset() is not None:
+                raise ValueError("JSON can't represent timezone-aware times.")
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 def _models():
@@ -58,7 +73,7 @@ def serialize_all():
     for model in _models():
         objects.extend(model._default_manager.order_by("pk"))
     return serializers.serialize(
-        "json", objects, use_natural_foreign_keys=True, indent=None
+        "json", objects, use_natural_foreign_keys=True, indent=None, cls=ExactJSONEncoder
     ).encode()
 
 

@@ -1,5 +1,6 @@
 """backup/restore round-trips every row and uploaded file, on whichever database runs."""
 
+import datetime
 import hashlib
 import io
 import json
@@ -12,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from core.backup import _models, row_counts
+from core.backup import ExactJSONEncoder, _models, row_counts
 from profiles.models import Person
 from publications.models import Publication
 from tests.factories import (
@@ -35,7 +36,11 @@ def content_checksum():
     digests = {}
     for model in _models():
         objects = model._default_manager.order_by("pk")
-        rows = json.loads(serializers.serialize("json", objects, use_natural_foreign_keys=True))
+        rows = json.loads(
+            serializers.serialize(
+                "json", objects, use_natural_foreign_keys=True, cls=ExactJSONEncoder
+            )
+        )
         for row in rows:
             for name, value in row["fields"].items():
                 if isinstance(value, list):
@@ -83,6 +88,18 @@ def test_round_trip_keeps_every_row_and_file(site, tmp_path):
     assert restored.photo.read() == photo_bytes
     new = PublicationFactory()  # ids continue after the restored ones
     assert new.pk > max(Publication.objects.exclude(pk=new.pk).values_list("pk", flat=True))
+
+
+def test_times_come_back_to_the_microsecond(site, tmp_path):
+    """Django's JSON keeps milliseconds: 12:00:00.000500 would come back as 12:00:00."""
+    exact = datetime.datetime(2026, 1, 2, 12, 0, 0, 500, tzinfo=datetime.UTC)
+    paper = Publication.objects.order_by("pk").first()
+    Publication.objects.filter(pk=paper.pk).update(updated_at=exact, created_at=exact)
+    archive = tmp_path / "site.tar.gz"
+    call_command("backup", str(archive), stdout=StringIO())
+    call_command("restore", str(archive), "--yes", stdout=StringIO())
+    restored = Publication.objects.get(pk=paper.pk)
+    assert (restored.created_at, restored.updated_at) == (exact, exact)
 
 
 def test_damaged_archive_changes_nothing(site, tmp_path):
