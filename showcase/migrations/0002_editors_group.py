@@ -1,36 +1,12 @@
-"""Create the Editors group: full rights on content, read-only import history, no users."""
+"""Once created the Editors group; now a no-op.
 
-from django.contrib.auth.management import create_permissions
+The group is maintained in one place: ``showcase.editors.ensure_editors_group``, a
+post_migrate receiver that creates it (with ``editor_permissions()``) whenever it is
+missing, after this and every later migration. The migration stays, empty, so that
+databases that applied it keep a valid history.
+"""
+
 from django.db import migrations
-
-CONTENT_APPS = ("profiles", "publications", "media_items", "showcase")
-READ_ONLY_MODELS = {("publications", "importrun"), ("core", "slughistory")}
-
-
-def create_editors_group(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; create them now so
-    # the group can be filled on a fresh database.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    permissions = []
-    for permission in Permission.objects.select_related("content_type").filter(
-        content_type__app_label__in=(*CONTENT_APPS, "core")
-    ):
-        key = (permission.content_type.app_label, permission.content_type.model)
-        if key in READ_ONLY_MODELS and not permission.codename.startswith("view_"):
-            continue
-        permissions.append(permission)
-    editors.permissions.set(permissions)
-
-
-def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name="Editors").delete()
 
 
 class Migration(migrations.Migration):
@@ -44,4 +20,4 @@ class Migration(migrations.Migration):
         ("showcase", "0001_initial"),
     ]
 
-    operations = [migrations.RunPython(create_editors_group, remove_editors_group)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -1,23 +1,14 @@
-"""Link health is read-only for editors (``showcase.editors.READ_ONLY_MODELS``).
+"""Once made link health read-only for editors; now a no-op.
 
-0002 gave the Editors group every ``core`` permission that existed when it ran; when
-``core``'s link-check migration had run first, that included adding, changing and
-deleting link checks, which ``manage.py check_links`` alone writes."""
+The Editors group and its permissions are maintained by the post_migrate function
+``showcase.editors.ensure_editors_group`` (``READ_ONLY_MODELS`` holds link checks).
+The migration stays, empty, so that applied histories stay valid.
+"""
 
 from django.db import migrations
-
-CODENAMES = ("add_linkcheck", "change_linkcheck", "delete_linkcheck")
-
-
-def revoke(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    writes = Permission.objects.filter(content_type__app_label="core", codename__in=CODENAMES)
-    for editors in Group.objects.filter(name="Editors"):
-        editors.permissions.remove(*writes)
 
 
 class Migration(migrations.Migration):
     dependencies = [("showcase", "0005_stored_search_documents")]
 
-    operations = [migrations.RunPython(revoke, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

@@ -44,3 +44,17 @@ def test_a_flushed_database_gets_the_editors_group_back():
     assert "view_importrun" in after and "change_importrun" not in after
     assert "view_linkcheck" in after and "delete_linkcheck" not in after
     assert not any(code.endswith(("_user", "_group")) for code in after)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_keeps_an_existing_editors_group_as_the_site_set_it():
+    # The group has one home (showcase.editors, post_migrate); the old data migrations
+    # are no-ops, so re-running migrate never resets what administrators changed.
+    from django.contrib.auth.models import Group
+
+    editors = Group.objects.get(name="Editors")
+    editors.permissions.remove(*editors.permissions.filter(codename="delete_publication"))
+    call_command("migrate", "showcase", "0001", verbosity=0)
+    call_command("migrate", verbosity=0)
+    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    assert "delete_publication" not in codenames and "change_publication" in codenames
