@@ -22,8 +22,10 @@ READ_ONLY_MODELS = {
 def editor_permissions(using="default"):
     """The permissions an editor needs, from the permission rows that exist now."""
     permissions = []
-    for permission in Permission.objects.using(using).select_related("content_type").filter(
-        content_type__app_label__in=CONTENT_APPS
+    for permission in (
+        Permission.objects.using(using)
+        .select_related("content_type")
+        .filter(content_type__app_label__in=CONTENT_APPS)
     ):
         key = (permission.content_type.app_label, permission.content_type.model)
         if key in READ_ONLY_MODELS and not permission.codename.startswith("view_"):

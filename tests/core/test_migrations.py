@@ -56,5 +56,6 @@ def test_migrate_keeps_an_existing_editors_group_as_the_site_set_it():
     editors.permissions.remove(*editors.permissions.filter(codename="delete_publication"))
     call_command("migrate", "showcase", "0001", verbosity=0)
     call_command("migrate", verbosity=0)
-    codenames = set(Group.objects.get(name="Editors").permissions.values_list("codename", flat=True))
+    editors = Group.objects.get(name="Editors")
+    codenames = set(editors.permissions.values_list("codename", flat=True))
     assert "delete_publication" not in codenames and "change_publication" in codenames
