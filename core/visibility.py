@@ -45,3 +45,12 @@ def is_shown(obj, user):
 def shown(objects, user):
     """The objects ``user`` may see, from an already-loaded list (no query)."""
     return [obj for obj in objects if obj is not None and is_shown(obj, user)]
+
+
+def draft_state(obj):
+    """Why visitors do not see ``obj``, already loaded: ``"scheduled"`` when it is
+    published but outside its publishing window, ``"draft"`` when it is not published,
+    ``""`` when they see it. Objects that are not public models are always seen."""
+    if getattr(obj, "is_live", True):
+        return ""
+    return "scheduled" if obj.is_published else "draft"

@@ -246,3 +246,27 @@ def test_scheduled_items_stay_hidden_until_their_time(client, world):
     for url in VISITOR_URLS[:8]:
         assert b"SECRET" not in client.get(url).content
     assert client.get(later.get_absolute_url()).status_code == 404
+
+
+def test_staff_see_a_scheduled_object_with_a_scheduled_banner(staff_client, world):
+    from django.utils import timezone
+
+    later = PublicationFactory(slug="later", publish_at=timezone.now() + datetime.timedelta(days=1))
+    banner = page(staff_client.get(later.get_absolute_url())).find("p", cls="draft-banner")
+    assert banner.text.startswith(
+        "Scheduled — not visible to visitors right now (outside its publishing window)."
+    )
+
+
+def test_a_draft_outlet_and_draft_people_are_linked_for_staff_only(client, staff_client, world):
+    # The rule is core.visibility.is_shown, through the ``shown_to`` template filter.
+    item = world["item"]
+    item.outlet = world["secret_outlet"]
+    item.save()
+    url = reverse("media:detail", kwargs={"slug": "public-episode"})
+    staff_page = staff_client.get(url).content
+    assert b'href="/media/outlets/secret-show/"' in staff_page
+    assert b'href="/people/secret-person/"' in staff_page
+    staff_client.logout()
+    visitor_page = client.get(url).content
+    assert b"secret-show" not in visitor_page and b"secret-person" not in visitor_page
