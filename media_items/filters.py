@@ -3,21 +3,24 @@
 import django_filters
 from django.db.models import F
 
+from core.sorting import SortedFilterSet, Sorts, sort_filter
 from profiles.models import Person
 from publications.filters import YearFilter
 
 from .models import Appearance, MediaItem, Outlet
 
 ORDER = (F("published_on").desc(nulls_last=True), "title", "pk")
-SORTS = {
-    "newest": ORDER,
-    "oldest": (F("published_on").asc(nulls_last=True), "title", "pk"),
-    "title": ("title", "pk"),
-    "importance": (F("importance").desc(nulls_last=True), *ORDER),
-}
+SORTS = Sorts(
+    ("newest", "Newest", ORDER),
+    ("oldest", "Oldest", (F("published_on").asc(nulls_last=True), "title", "pk")),
+    ("title", "Title", ("title", "pk")),
+    ("importance", "Most important", (F("importance").desc(nulls_last=True), *ORDER)),
+)
 
 
-class MediaItemFilter(django_filters.FilterSet):
+class MediaItemFilter(SortedFilterSet):
+    sorts = SORTS
+
     kind = django_filters.ChoiceFilter(choices=MediaItem.Kind.choices)
     outlet = django_filters.ModelChoiceFilter(
         to_field_name="slug", queryset=Outlet.objects.published()
@@ -36,31 +39,11 @@ class MediaItemFilter(django_filters.FilterSet):
         label="Role",
     )
     year = YearFilter(field_name="published_on__year", label="Year")
-    sort = django_filters.ChoiceFilter(
-        method="sort_by",
-        empty_label=None,
-        choices=[
-            ("newest", "Newest"),
-            ("oldest", "Oldest"),
-            ("title", "Title"),
-            ("importance", "Most important"),
-        ],
-        label="Sort",
-    )
+    sort = sort_filter(SORTS)
 
     class Meta:
         model = MediaItem
         fields = []
-
-    def sort_by(self, queryset, name, value):
-        return queryset.order_by(*SORTS.get(value, ORDER))
-
-    def filter_queryset(self, queryset):
-        # Newest first unless a sort is asked for: a stable order for pagination.
-        queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(*ORDER)
-        return queryset
 
 
 class OutletFilter(django_filters.FilterSet):

@@ -5,16 +5,17 @@ from django import forms
 from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
 
+from core.sorting import SortedFilterSet, Sorts, sort_filter
 from profiles.models import Person
 
 from .models import Publication, Topic
 
-SORTS = {
-    "newest": (F("published_on").desc(nulls_last=True), "title", "pk"),
-    "oldest": (F("published_on").asc(nulls_last=True), "title", "pk"),
-    "cited": (F("citation_count").desc(nulls_last=True), "-published_on", "pk"),
-    "title": ("title", "pk"),
-}
+SORTS = Sorts(
+    ("newest", "Newest", (F("published_on").desc(nulls_last=True), "title", "pk")),
+    ("oldest", "Oldest", (F("published_on").asc(nulls_last=True), "title", "pk")),
+    ("cited", "Most cited", (F("citation_count").desc(nulls_last=True), "-published_on", "pk")),
+    ("title", "Title", ("title", "pk")),
+)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -29,7 +30,9 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-class PublicationFilter(django_filters.FilterSet):
+class PublicationFilter(SortedFilterSet):
+    sorts = SORTS
+
     year_min = YearFilter(field_name="published_on__year", lookup_expr="gte", label="From year")
     year_max = YearFilter(field_name="published_on__year", lookup_expr="lte", label="To year")
     kind = django_filters.ChoiceFilter(choices=Publication.Kind.choices, label="Kind")
@@ -56,17 +59,7 @@ class PublicationFilter(django_filters.FilterSet):
     venue = django_filters.CharFilter(method="filter_ignoring_case", max_length=500, label="Venue")
     has_code = django_filters.BooleanFilter(method="filter_has_code", label="Has code")
     featured = django_filters.BooleanFilter(field_name="is_featured", label="Featured")
-    sort = django_filters.ChoiceFilter(
-        method="sort_by",
-        empty_label=None,
-        choices=[
-            ("newest", "Newest"),
-            ("oldest", "Oldest"),
-            ("cited", "Most cited"),
-            ("title", "Title"),
-        ],
-        label="Sort",
-    )
+    sort = sort_filter(SORTS)
 
     class Meta:
         model = Publication
@@ -88,13 +81,3 @@ class PublicationFilter(django_filters.FilterSet):
             return queryset
         has = ~Q(code_url="")
         return queryset.filter(has if value else ~has)
-
-    def sort_by(self, queryset, name, value):
-        return queryset.order_by(*SORTS.get(value, SORTS["newest"]))
-
-    def filter_queryset(self, queryset):
-        # A stable order even when no sort is asked for, so pagination never repeats rows.
-        queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("sort"):
-            queryset = queryset.order_by(*SORTS["newest"])
-        return queryset
