@@ -3,6 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.command_options import add_batch_arguments, check_batch_options
 from publications.citation_refresh import (
     DEFAULT_ORDER,
     FAILED,
@@ -31,19 +32,16 @@ class Command(BaseCommand):
                 + "."
             ),
         )
-        parser.add_argument(
-            "--older-than", type=float, metavar="DAYS", help="Only counts older than this."
+        add_batch_arguments(
+            parser,
+            age_unit="DAYS",
+            age_help="Only counts older than this.",
+            limit_help="Refresh at most this many papers.",
+            timeout=15.0,
         )
-        parser.add_argument("--limit", type=int, help="Refresh at most this many papers.")
-        parser.add_argument("--timeout", type=float, default=15.0, help="Seconds per request.")
 
     def handle(self, *args, source, older_than, limit, timeout, **options):
-        if limit is not None and limit < 1:
-            raise CommandError("--limit must be at least 1.")
-        if timeout <= 0:
-            raise CommandError("--timeout must be positive.")
-        if older_than is not None and older_than < 0:
-            raise CommandError("--older-than must not be negative.")
+        check_batch_options(older_than=older_than, limit=limit, timeout=timeout)
         counted_before = (
             timezone.localdate() - datetime.timedelta(days=older_than)
             if older_than is not None

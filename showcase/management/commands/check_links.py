@@ -1,8 +1,9 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from core.command_options import add_batch_arguments, check_batch_options
 from core.linkcheck import link_checker_client
 from showcase.link_health import check_links, urls_to_check
 
@@ -15,17 +16,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--only-broken", action="store_true", help="Recheck broken links.")
-        parser.add_argument(
-            "--older-than", type=float, metavar="HOURS", help="Only links not checked since."
+        add_batch_arguments(
+            parser,
+            age_unit="HOURS",
+            age_help="Only links not checked since.",
+            limit_help="Check at most this many links.",
+            timeout=10.0,
         )
-        parser.add_argument("--limit", type=int, help="Check at most this many links.")
-        parser.add_argument("--timeout", type=float, default=10.0, help="Seconds per request.")
 
     def handle(self, *args, only_broken, older_than, limit, timeout, **options):
-        if limit is not None and limit < 1:
-            raise CommandError("--limit must be at least 1.")
-        if timeout <= 0:
-            raise CommandError("--timeout must be positive.")
+        check_batch_options(older_than=older_than, limit=limit, timeout=timeout)
         checked_before = (
             timezone.now() - datetime.timedelta(hours=older_than) if older_than else None
         )
