@@ -1,8 +1,15 @@
+"""``manage.py generate_bench_data``: a thin command over ``bench.data.generate``.
+
+The generator is benchmark tooling (``bench/``), not an app. The command stays here
+with its options, since benchmarks, checks and ``bench/page_snapshot.py`` call it by
+name; showcase is the one app that sits above every app the generator fills.
+"""
+
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from showcase.bench_data import NotABenchDatabase, generate
+from bench.data import NotABenchDatabase, generate
 
 
 class Command(BaseCommand):

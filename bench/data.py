@@ -6,6 +6,9 @@ affiliations, abstracts of 150–250 words (a common vocabulary plus a Zipf-dist
 long tail of made-up terms), arXiv categories, citation histories,
 topics, outlets and media items with key points and, on some, 50–100 KB cached
 transcripts. The same seed always gives the same content.
+
+Benchmark tooling, not part of any app: ``manage.py generate_bench_data`` (a thin
+command in showcase) runs it; the benchmarks in ``bench/`` and the tests call that.
 """
 
 import datetime
