@@ -1,4 +1,4 @@
-# The two commands a user needs: `make run` and `make test`.
+# The two commands a user needs: `make run` and `make test` (`make test-fast` for quick loops).
 # Django 6 needs Python 3.12+; PYTHON=... overrides the search below.
 SHELL := /bin/bash
 VENV := .venv
@@ -20,7 +20,7 @@ PYTHON := $(shell \
 	fi)
 endif
 
-.PHONY: run test serve lint format install install-test check-python print-python clean
+.PHONY: run test test-fast serve lint format install install-test check-python print-python clean
 
 check-python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,8 +66,14 @@ serve: install .secret_key
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/gunicorn config.wsgi -c gunicorn.conf.py
 
+# Everything, then branch coverage of the project's code (a report, not a gate:
+# [tool.coverage.*] in pyproject.toml).
 test: install-test
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --cov --cov-report=term $(PYTEST_ARGS)
+
+# The quick loop: no browser tests, no slow ones (real processes), no coverage.
+test-fast: install-test
+	$(BIN)/python -m pytest -n 2 -m "not slow and not browser" $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check .
