@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import db_errors
+from core.bulk import insert_rows
 from core.db_errors import DatabaseWriteError
 from core.limits import MAX_JSON_DEPTH, ImportLimits, JSONLimitError, load_json
 from core.page_cache import bump_generation
@@ -30,7 +31,7 @@ from profiles.models import Organization
 from ..models import Authorship, ImportRun, ImportRunPaper, Publication
 from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
-from .merge import Merger, Outcome, insert_rows, world_state
+from .merge import Merger, Outcome, world_state
 from .own_pages import drop_own_pages, without_own_pages
 from .records import (
     SHAPE_ERRORS,
