@@ -28,12 +28,10 @@ from .finding import IDENTIFIER_LABELS, PaperIndex
 from .organizations import OrganizationMatcher
 from .people import PeopleMatcher
 from .records import KnownRecord, PaperRecord
-from .reimport import Fingerprints, code_version, record_digest, world_state
+from .reimport import Fingerprints, record_digest
 from .targets import AuthorRow, FieldChange, KnownPaper, Outcome, Target
 from .text import title_key
 from .writer import NewPublication, write_batch
-
-__all__ = ["Merger", "Outcome", "code_version", "world_state"]
 
 _SLUG_LENGTH = Publication._meta.get_field("slug").max_length
 _copied = operator.attrgetter(*rules.COPIED)

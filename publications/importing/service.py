@@ -26,7 +26,7 @@ from profiles.models import Organization
 from ..models import Authorship, ImportRun, Publication
 from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, runs, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
-from .merge import Merger, Outcome
+from .merge import Merger
 from .own_pages import drop_own_pages, without_own_pages
 from .records import (
     SHAPE_ERRORS,
@@ -38,6 +38,7 @@ from .records import (
 )
 from .revisions import RunRevisions
 from .runs import message as _message
+from .targets import Outcome
 from .tuning import fast_import
 
 BATCH_SIZE = 1000
