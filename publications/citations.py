@@ -17,59 +17,19 @@ import json
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
 import rispy
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+
+from core.names import split_name
 
 from .models import Publication
 
 Kind = Publication.Kind
 
 # --------------------------------------------------------------------------- names
-
-SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v"}
-
-
-@dataclass(frozen=True)
-class Name:
-    """A personal name split into its parts; ``family`` includes a particle (“van”)."""
-
-    given: str = ""
-    family: str = ""
-    suffix: str = ""
-
-    @property
-    def initials(self):
-        """“Samuel R.” → “S. R.”; “Jean-Paul” → “J.-P.”."""
-        parts = []
-        for word in self.given.split():
-            pieces = [p for p in word.split("-") if p]
-            parts.append("-".join(f"{p[0]}." for p in pieces))
-        return " ".join(parts)
-
-
-def split_name(name):
-    """Split a name as written into given, family (with particle) and suffix."""
-    name = " ".join(name.split())
-    suffix = ""
-    if "," not in name:
-        words = name.split(" ")
-        if len(words) > 2 and words[-1].lower() in SUFFIXES:
-            suffix, name = words[-1], " ".join(words[:-1])
-    try:
-        parts = parse_single_name_into_parts(name, strict=False)
-    except InvalidNameError:
-        return Name(family=name, suffix=suffix)
-    family = " ".join([*parts.von, *parts.last])
-    given = " ".join(parts.first)
-    suffix = suffix or " ".join(parts.jr)
-    if not family:  # e.g. a single lower-case word
-        family, given = given, ""
-    return Name(given=given, family=family, suffix=suffix)
 
 
 def _authors(paper):

@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.names import given_family_key
 from profiles.charts import bar_chart
 
-from .importing.text import given_family_key
 from .models import Publication
 
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
-from django.utils.text import slugify
 
 from core.revisions import recorded
+from core.slugs import slug_base
 from media_items.models import Appearance, KeyPoint, MediaItem, Outlet
 from profiles.models import Affiliation, Organization, Person, ProfileLink, ReportedMetric
 from publications.models import Authorship, Publication, Topic
@@ -210,7 +210,12 @@ class _Loader:
         date = datetime.date.fromisoformat(str(item["date"])) if item.get("date") else None
         paper = self.sync(
             Publication,
-            {"slug": item.get("slug") or slugify(item["title"])[:255]},
+            {
+                "slug": item.get("slug")
+                or slug_base(
+                    item["title"], max_length=Publication._meta.get_field("slug").max_length
+                )
+            },
             {
                 "title": item["title"],
                 "abstract": item.get("abstract", ""),

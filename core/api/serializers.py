@@ -131,7 +131,12 @@ class PublicModelSerializer(StrictJSONMixin, serializers.ModelSerializer):
     def create(self, validated_data):
         model = self.Meta.model
         if not validated_data.get("slug"):
-            validated_data["slug"] = unique_slug(model, validated_data[self.slug_source])
+            published_on = validated_data.get("published_on")
+            validated_data["slug"] = unique_slug(
+                model,
+                validated_data[self.slug_source],
+                year=published_on.year if published_on else None,
+            )
         return super().create(validated_data)
 
 

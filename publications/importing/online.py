@@ -1,8 +1,10 @@
 """Online sources as one request: arXiv ids, DOIs, an ORCID iD, a Semantic Scholar or an
 OpenAlex author id, fetched (``fetch``) into ``Source``s for ``service.import_papers``.
-The command and the admin import page both call ``fetch_online``.
+The admin import page calls ``fetch_online`` with its own client; the command calls
+``fetch_request``.
 """
 
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -76,3 +78,12 @@ def fetch_online(request: OnlineRequest, client: fetch.Fetcher, *, people=None) 
         result.sources += part.sources
         result.problems += part.problems
     return result
+
+
+def fetch_request(request: OnlineRequest, *, opener=None, sleep=time.sleep) -> Fetched:
+    """``fetch_online`` with the command line's client (default retries; ``opener`` and
+    ``sleep`` replace the network and the waits in tests). An empty request fetches
+    nothing."""
+    if not request:
+        return Fetched()
+    return fetch_online(request, fetch.Fetcher(opener=opener, sleep=sleep))

@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.encoding import is_protected_type
 from reversion.models import Revision, Version
 
+from core.bulk import insert_rows
+
 from ..models import Authorship, ImportRun, Publication
-from .merge import insert_rows
 from .text import clip
 
 REVISION_CHUNK = 500

@@ -10,16 +10,12 @@ gone) raises ``DatabaseWriteError`` with a one-line reason; the transaction leav
 paper behind, nor does a process killed mid-import (its run stays "running").
 """
 
-import gc
-import hashlib
 import io
 import json
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from core import db_errors
 from core.db_errors import DatabaseWriteError
@@ -27,10 +23,10 @@ from core.limits import MAX_JSON_DEPTH, ImportLimits, JSONLimitError, load_json
 from core.page_cache import bump_generation
 from profiles.models import Organization
 
-from ..models import Authorship, ImportRun, ImportRunPaper, Publication
-from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, semantic_scholar
+from ..models import Authorship, ImportRun, Publication
+from . import arxiv, bibtex, crossref, csl_json, openalex, orcid, ris, runs, semantic_scholar
 from .detect import FORMATS, Inspected, Source, detect_json, inspect
-from .merge import Merger, Outcome, insert_rows, world_state
+from .merge import Merger
 from .own_pages import drop_own_pages, without_own_pages
 from .records import (
     SHAPE_ERRORS,
@@ -41,11 +37,11 @@ from .records import (
     RecordProblem,
 )
 from .revisions import RunRevisions
-from .text import clip
+from .runs import message as _message
+from .targets import Outcome
+from .tuning import fast_import
 
 BATCH_SIZE = 1000
-IMPORT_CACHE_KIB = -65536  # SQLite's PRAGMA cache_size: negative = KiB, so 64 MB
-MAX_STORED_MESSAGES = 1000
 JSON_PARSERS = {
     "semantic_scholar": semantic_scholar.parse,
     "openalex": openalex.parse,
@@ -128,10 +124,6 @@ class ImportResult:
             "changes": self.changes,
             "import_run": self.run.pk if self.run else None,
         }
-
-
-def _message(level: str, location, text: str) -> dict:
-    return {"level": level, "location": str(location) if location else "", "message": text}
 
 
 def validate(record: PaperRecord, limits: ImportLimits | None = None) -> list[str]:
@@ -250,15 +242,6 @@ def _load_json(source: Source, inspected: Inspected, reader, limits: ImportLimit
         raise InputError(f"malformed JSON: {error}", source=source.name) from None
 
 
-def _checksum(inspected: list[Inspected]) -> str:
-    if len(inspected) == 1:
-        return inspected[0].checksum
-    digest = hashlib.sha256()
-    for item in inspected:
-        digest.update(item.checksum.encode())
-    return digest.hexdigest()
-
-
 def _change_entry(outcome: Outcome) -> dict:
     pub = outcome.target.pub
     return {
@@ -281,45 +264,6 @@ def _display(value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{key}: {item}" for key, item in value.items())
     return str(value)
-
-
-@contextmanager
-def _fewer_collections():
-    """Run the cyclic garbage collector less often while an import allocates millions
-    of short-lived objects (reference counting frees them; the collector's passes over
-    them cost a tenth of a large import), and not over the objects that were there
-    before it (Django's, the app's: ``gc.freeze``; that halved the passes' time again),
-    unless something else froze objects already. Both are restored afterwards."""
-    thresholds = gc.get_threshold()
-    freeze = gc.get_freeze_count() == 0
-    gc.set_threshold(max(thresholds[0], 50_000), *thresholds[1:])
-    if freeze:
-        gc.freeze()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.unfreeze()
-        gc.set_threshold(*thresholds)
-
-
-@contextmanager
-def _roomy_page_cache():
-    """On SQLite, a 64 MB page cache for the run (the default is 2 MB): a large import
-    writes about 100 MB in one transaction, and with a small cache SQLite writes index
-    pages out and back several times before the commit. The size is restored after."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (size,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = {IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(size)}")
 
 
 def import_papers(
@@ -349,30 +293,17 @@ def import_papers(
     ``core.limits``' numbers) bound what each parser holds: record, field and JSON
     document sizes, macro expansion, nesting.
     """
-    limits = limits or ImportLimits()
     result = ImportResult(dry_run=dry_run)
-    collect = dry_run if collect_changes is None else collect_changes
-    inspected: list[tuple[Source, Inspected]] = []
-    input_errors = 0
+    reading = _Reading(
+        limits=limits or ImportLimits(),
+        collect=dry_run if collect_changes is None else collect_changes,
+        max_records=max_records,
+        progress=progress,
+    )
     for problem in problems or []:
         result.failed += 1
         result.errors.append(_message("error", problem.location, problem.message))
-    for source in sources:
-        try:
-            inspected.append((source, inspect(source)))
-        except InputError as error:
-            input_errors += 1
-            result.failed += 1
-            result.errors.append(
-                _message("error", Location(error.source, error.line), error.message)
-            )
-        except OSError as error:
-            input_errors += 1
-            result.failed += 1
-            result.errors.append(
-                _message("error", Location(source.name), f"cannot read: {error.strerror}")
-            )
-
+    inspected = _inspect(sources, result, reading)
     options = {
         "dry_run": dry_run,
         "skip_invalid": skip_invalid,
@@ -383,99 +314,28 @@ def import_papers(
     }
     run = None
     if not dry_run:  # a dry run writes nothing, not even its run
-        try:
-            run = ImportRun.objects.create(
-                user=user if user is not None and user.is_authenticated else None,
-                source=clip(label or ", ".join(source.name for source in sources), 1000),
-                checksum=_checksum([item for _, item in inspected]) if inspected else "",
-                options=options,
-            )
-        except db_errors.ENVIRONMENT_ERRORS as error:
-            raise DatabaseWriteError(f"{db_errors.problem(error)}; nothing was written") from error
+        run = runs.start_run(
+            user=user,
+            sources=sources,
+            inspected=[item for _, item in inspected],
+            label=label,
+            options=options,
+        )
     result.run = run
-    total_bytes = sum(item.size for _, item in inspected) or 1
-    bytes_before = 0
-    done = 0
-    records_read = 0
+    reading.total_bytes = sum(item.size for _, item in inspected) or 1
     try:
-        with _fewer_collections(), _roomy_page_cache(), transaction.atomic():
+        with fast_import(), transaction.atomic():
             revisions = None if dry_run else RunRevisions(run)
             merger = Merger(
                 overwrite=overwrite,
                 publish=publish,
                 person=person,
-                collect_changes=collect,
+                collect_changes=reading.collect,
                 run=run,
                 revisions=revisions,
             )
             for source, info in inspected:
-                reader = _CountingReader(source.open())
-                records = _records(source, info, reader, merger.known_fingerprints, limits)
-                batch: list[PaperRecord] = []
-                found = 0
-                try:
-                    for item in records:
-                        found += 1
-                        records_read += 1
-                        if max_records is not None and records_read > max_records:
-                            raise InputError(
-                                f"more than {max_records:,} records, the most one import "
-                                "here may hold",
-                                source=source.name,
-                            )
-                        if isinstance(item, RecordProblem):
-                            if item.skip:
-                                result.skipped += 1
-                                result.warnings.append(
-                                    {
-                                        **_message("warning", item.location, item.message),
-                                        "skipped": True,
-                                    }
-                                )
-                            else:
-                                result.failed += 1
-                                result.errors.append(_message("error", item.location, item.message))
-                            continue
-                        # A KnownRecord was merged with no effect before, from this
-                        # very input: it is valid.
-                        invalid = [] if isinstance(item, KnownRecord) else validate(item, limits)
-                        if invalid:
-                            result.failed += 1
-                            result.errors.append(
-                                _message("error", item.location, "; ".join(invalid))
-                            )
-                            continue
-                        if isinstance(item, KnownRecord):
-                            item.build = without_own_pages(item.build)
-                        else:
-                            drop_own_pages(item)
-                        for warning in item.warnings:
-                            result.warnings.append(_message("warning", item.location, warning))
-                        batch.append(item)
-                        if len(batch) >= BATCH_SIZE:
-                            done += _merge(merger, batch, result, collect)
-                            batch = []
-                            if progress:
-                                progress(done, (bytes_before + reader.count) / total_bytes)
-                    if batch:
-                        done += _merge(merger, batch, result, collect)
-                    if found == 0:
-                        raise InputError("no papers found in this input", source=source.name)
-                except InputError as error:
-                    input_errors += 1
-                    result.failed += 1
-                    location = Location(error.source or source.name, error.line)
-                    result.errors.append(_message("error", location, error.message))
-                finally:
-                    records.close()
-                    reader.close()
-                bytes_before += info.size
-                if info.format not in result.formats:
-                    result.formats.append(info.format)
-                for note in info.notes:
-                    result.warnings.append(_message("warning", Location(source.name), note))
-                if progress:
-                    progress(done, bytes_before / total_bytes)
+                _import_source(source, info, merger, result, reading)
             result.organizations_created = merger.organizations_created
             if result.errors and not skip_invalid:
                 raise _Rollback
@@ -484,16 +344,7 @@ def import_papers(
             else:
                 result.written = True
                 revisions.finish(result.changed_ids)
-                insert_rows(  # what the run created and changed, for its admin page
-                    ImportRunPaper,
-                    [
-                        ImportRunPaper._meta.get_field(name)
-                        for name in ("run", "publication", "action")
-                    ],
-                    ((run.pk, pk, action) for pk, action in result.touched.items()),
-                    prepared=True,
-                )
-                run.world_state = world_state()
+                runs.record_papers(run, result.touched)
                 # Cached pages go stale once the new rows are visible, not before.
                 transaction.on_commit(bump_generation)
     except _Rollback:
@@ -509,40 +360,121 @@ def import_papers(
         # The transaction was rolled back: no paper, author or revision was written.
         message = f"{db_errors.problem(error)}; no paper was written"
         if run is not None:
-            _record_failure(run, message)
+            runs.record_failure(run, message)
         raise DatabaseWriteError(message) from error
 
     # skip-invalid tolerates bad records, not an input that could not be read at all.
-    fatal = bool(result.errors) and (not skip_invalid or input_errors > 0)
+    fatal = bool(result.errors) and (not skip_invalid or reading.input_errors > 0)
     result.status = ImportRun.Status.FAILED if fatal else ImportRun.Status.SUCCEEDED
-    if run is None:
-        return result
-    run.format = clip("+".join(result.formats) or "+".join(options["formats"]), 30)
-    run.status = result.status
-    run.finished_at = timezone.now()
-    run.created, run.updated, run.unchanged = result.created, result.updated, result.unchanged
-    run.skipped, run.failed = result.skipped, result.failed
-    run.messages = (result.errors + result.warnings)[:MAX_STORED_MESSAGES]
-    try:
-        run.save()
-    except db_errors.ENVIRONMENT_ERRORS as error:
-        written = "the papers were written" if result.written else "no paper was written"
-        raise DatabaseWriteError(
-            f"{db_errors.problem(error)}; {written}, but the import run could not be recorded"
-        ) from error
+    if run is not None:
+        runs.finish_run(run, result, options["formats"])
     return result
 
 
-def _record_failure(run: ImportRun, message: str):
-    """Mark ``run`` failed, if the database still takes that one small write."""
-    run.status = ImportRun.Status.FAILED
-    run.finished_at = timezone.now()
-    run.messages = [_message("error", "", message)]
+@dataclass
+class _Reading:
+    """What reading the inputs counts across them, and how it reports."""
+
+    limits: ImportLimits
+    collect: bool
+    max_records: int | None
+    progress: Callable[[int, float], None] | None
+    total_bytes: int = 1
+    bytes_before: int = 0  # of the inputs read whole
+    done: int = 0  # records merged
+    records_read: int = 0
+    input_errors: int = 0  # inputs that could not be used at all
+
+
+def _inspect(sources, result: ImportResult, reading: _Reading):
+    """Each source and what ``inspect`` found (format, encoding, size); a source that
+    cannot be read or recognized is an error of the result."""
+    inspected: list[tuple[Source, Inspected]] = []
+    for source in sources:
+        try:
+            inspected.append((source, inspect(source)))
+        except InputError as error:
+            reading.input_errors += 1
+            result.failed += 1
+            result.errors.append(
+                _message("error", Location(error.source, error.line), error.message)
+            )
+        except OSError as error:
+            reading.input_errors += 1
+            result.failed += 1
+            result.errors.append(
+                _message("error", Location(source.name), f"cannot read: {error.strerror}")
+            )
+    return inspected
+
+
+def _import_source(
+    source: Source, info: Inspected, merger: Merger, result: ImportResult, reading: _Reading
+):
+    """Parse one input, validate its records and merge them in batches of ``BATCH_SIZE``."""
+    reader = _CountingReader(source.open())
+    records = _records(source, info, reader, merger.known_fingerprints, reading.limits)
+    batch: list[PaperRecord] = []
+    found = 0
     try:
-        with transaction.atomic():  # a savepoint: a refusal cannot spoil an outer transaction
-            run.save(update_fields=["status", "finished_at", "messages"])
-    except db_errors.ENVIRONMENT_ERRORS:
-        pass  # refused too: the run stays "running", which says it never finished
+        for item in records:
+            found += 1
+            reading.records_read += 1
+            if reading.max_records is not None and reading.records_read > reading.max_records:
+                raise InputError(
+                    f"more than {reading.max_records:,} records, the most one import here may hold",
+                    source=source.name,
+                )
+            if isinstance(item, RecordProblem):
+                if item.skip:
+                    result.skipped += 1
+                    result.warnings.append(
+                        {**_message("warning", item.location, item.message), "skipped": True}
+                    )
+                else:
+                    result.failed += 1
+                    result.errors.append(_message("error", item.location, item.message))
+                continue
+            # A KnownRecord was merged with no effect before, from this very input: it is
+            # valid.
+            invalid = [] if isinstance(item, KnownRecord) else validate(item, reading.limits)
+            if invalid:
+                result.failed += 1
+                result.errors.append(_message("error", item.location, "; ".join(invalid)))
+                continue
+            if isinstance(item, KnownRecord):
+                item.build = without_own_pages(item.build)
+            else:
+                drop_own_pages(item)
+            for warning in item.warnings:
+                result.warnings.append(_message("warning", item.location, warning))
+            batch.append(item)
+            if len(batch) >= BATCH_SIZE:
+                reading.done += _merge(merger, batch, result, reading.collect)
+                batch = []
+                if reading.progress:
+                    reading.progress(
+                        reading.done, (reading.bytes_before + reader.count) / reading.total_bytes
+                    )
+        if batch:
+            reading.done += _merge(merger, batch, result, reading.collect)
+        if found == 0:
+            raise InputError("no papers found in this input", source=source.name)
+    except InputError as error:
+        reading.input_errors += 1
+        result.failed += 1
+        location = Location(error.source or source.name, error.line)
+        result.errors.append(_message("error", location, error.message))
+    finally:
+        records.close()
+        reader.close()
+    reading.bytes_before += info.size
+    if info.format not in result.formats:
+        result.formats.append(info.format)
+    for note in info.notes:
+        result.warnings.append(_message("warning", Location(source.name), note))
+    if reading.progress:
+        reading.progress(reading.done, reading.bytes_before / reading.total_bytes)
 
 
 def _merge(merger: Merger, batch: list[PaperRecord], result: ImportResult, collect: bool) -> int:

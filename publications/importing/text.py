@@ -1,10 +1,12 @@
-"""Small text helpers the parsers share: whitespace, markup, dates, names, keys for matching."""
+"""Small text helpers the parsers share: whitespace, markup, dates, keys for matching.
+
+Names (folding, keys, comparing) live in ``core.names``."""
 
 import datetime
 import html
 import re
-import unicodedata
-from functools import lru_cache
+
+from core.names import fold
 
 # Only runs that change: a lone space stays as it is (far fewer pieces on long text).
 _SPACE = re.compile(r"\s{2,}|[^\S ]")
@@ -14,7 +16,6 @@ _BLOCK_TAG = re.compile(r"</(?:jats:)?p>|<(?:jats:)?(?:p|sec|title)\b[^>]*>", re
 _URL = re.compile(r"^(?:https?|ftp)://[^\s<>\"']+$", re.IGNORECASE)
 _URL_IN_TEXT = re.compile(r"(?:https?|ftp)://[^\s<>\"';]+", re.IGNORECASE)
 _ARXIV_CATEGORY = re.compile(r"^[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?$")
-_NOT_WORD = re.compile(r"[\W_]+")
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
@@ -80,50 +81,9 @@ def normalize_pages(value) -> str:
     return text.rstrip("–")
 
 
-def fold(value: str) -> str:
-    """Lower case, accents removed, punctuation and spaces collapsed: “Müller-Lyer, J.” →
-    “muller lyer j”. Used to compare titles and names across sources."""
-    if value.isascii():
-        return _NOT_WORD.sub(" ", value.lower()).strip()
-    text = unicodedata.normalize("NFKD", value)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold().replace("ß", "ss").replace("ı", "i").replace("ø", "o")
-    text = text.replace("đ", "d").replace("ł", "l").replace("æ", "ae").replace("œ", "oe")
-    return _NOT_WORD.sub(" ", text).strip()
-
-
 def title_key(title: str) -> str:
     """Titles match when their words match: case, accents, punctuation, dashes ignored."""
     return fold(title).replace(" ", "")
-
-
-@lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    return fold(name)
-
-
-def given_family_key(name: str) -> str:
-    """“Adam S. Jermyn” and “Adam Jermyn” share a key: first and last word, folded
-    (middle names and initials dropped). “E. Hubinger” keeps its own: an initial alone
-    does not say which Evan or Emma it is."""
-    words = fold(name).split()
-    return f"{words[0]} {words[-1]}" if len(words) > 2 else " ".join(words)
-
-
-def names_compatible(a: str, b: str) -> bool:
-    """“E. Hubinger” and “Evan Hubinger” are the same author; “E. Perez” and “Evan
-    Hubinger” are not. Same family name (last word), and each given name agrees with the
-    other's initial or full form."""
-    left, right = fold(a).split(), fold(b).split()
-    if not left or not right or left[-1] != right[-1]:
-        return False
-    for x, y in zip(left[:-1], right[:-1], strict=False):
-        if x == y:
-            continue
-        if (len(x) == 1 and y.startswith(x)) or (len(y) == 1 and x.startswith(y)):
-            continue
-        return False
-    return True
 
 
 def make_date(year, month=None, day=None) -> tuple[datetime.date | None, str]:

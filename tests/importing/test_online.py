@@ -265,3 +265,13 @@ def test_openalex_author_works(online):
     assert query["filter"] == ["author.id:A5023888391"]
     assert query["mailto"] == [settings.SITE_CONTACT]
     assert Publication.objects.filter(openalex_id__startswith="W").count() == 5
+
+
+def test_an_empty_request_fetches_nothing():
+    from publications.importing.online import OnlineRequest, fetch_request
+
+    def opener(*args, **kwargs):
+        raise AssertionError("no request expected")
+
+    fetched = fetch_request(OnlineRequest(), opener=opener)
+    assert (fetched.sources, fetched.problems, fetched.person) == ([], [], None)

@@ -106,12 +106,12 @@ def test_a_changed_string_macro_is_merged(run_import, tmp_path):
 
 
 def test_new_importer_code_makes_the_records_merge_again(run_import, tmp_path, monkeypatch):
-    from publications.importing import merge
+    from publications.importing import reimport
 
     path = tmp_path / "papers.bib"
     path.write_text(BIB)
     run_import("--json", path)
-    monkeypatch.setattr(merge, "code_version", lambda: "the next release")
+    monkeypatch.setattr(reimport, "code_version", lambda: "the next release")
     with CaptureQueriesContext(connection) as queries:
         assert counts(run_import("--json", path)) == (0, 0, 2)
     assert len(papers_loaded(queries.captured_queries)) == 1  # one query for both papers

@@ -12,9 +12,8 @@ from core import db_errors
 from core.db_errors import DatabaseWriteError
 from core.limits import MAX_FIELD_CHARS, MAX_JSON_BYTES, MAX_RECORD_BYTES, ImportLimits
 from profiles.models import Person
-from publications.importing import fetch
 from publications.importing.detect import FORMATS, Source
-from publications.importing.online import OnlineRequest, fetch_online
+from publications.importing.online import OnlineRequest, fetch_request
 from publications.importing.records import InputError
 from publications.importing.service import import_papers
 
@@ -215,39 +214,28 @@ class Command(BaseCommand):
                     encoding=options["encoding"] or "",
                 )
             )
-        online = [
-            options["arxiv"],
-            options["doi"],
-            options["orcid"],
-            options["s2_author"],
-            options["openalex_author"],
-        ]
-        if not sources and not any(online):
+        request = OnlineRequest(
+            arxiv=options["arxiv"],
+            dois=options["doi"],
+            orcid=options["orcid"] or "",
+            s2_author=options["s2_author"] or "",
+            openalex_author=options["openalex_author"] or "",
+        )
+        if not sources and not request:
             raise CommandError(
                 "nothing to import: give one or more files (- for standard input) or an "
                 "online source (--arxiv, --doi, --orcid, --s2-author, --openalex-author)",
                 returncode=EXIT_USAGE,
             )
-        problems, person = [], None
-        if any(online):
-            client = fetch.Fetcher(
-                opener=options.get("http_opener"), sleep=options.get("http_sleep") or time.sleep
+        try:
+            fetched = fetch_request(
+                request,
+                opener=options.get("http_opener"),
+                sleep=options.get("http_sleep") or time.sleep,
             )
-            request = OnlineRequest(
-                arxiv=options["arxiv"],
-                dois=options["doi"],
-                orcid=options["orcid"] or "",
-                s2_author=options["s2_author"] or "",
-                openalex_author=options["openalex_author"] or "",
-            )
-            try:
-                fetched = fetch_online(request, client)
-            except InputError as error:
-                raise CommandError(str(error), returncode=EXIT_INVALID_INPUT) from None
-            sources += fetched.sources
-            problems += fetched.problems
-            person = fetched.person
-        return sources, problems, person
+        except InputError as error:
+            raise CommandError(str(error), returncode=EXIT_INVALID_INPUT) from None
+        return sources + fetched.sources, fetched.problems, fetched.person
 
     # -- output -----------------------------------------------------------------------
 
