@@ -51,7 +51,7 @@ django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from bench.data import RARE_WORDS
+from bench.fake_content import RARE_WORDS
 from publications.models import Publication
 
 queries = {"selective": RARE_WORDS[99], "medium": RARE_WORDS[0], "common": "interpretability"}

@@ -66,7 +66,7 @@ def test_abstracts_have_a_long_tail_of_rare_terms():
     papers, most are in one or two, so the search bench has selective words to look for."""
     from collections import Counter
 
-    from bench.data import RARE_PER_ABSTRACT, RARE_WORDS
+    from bench.fake_content import RARE_PER_ABSTRACT, RARE_WORDS
 
     generate(people=5, publications=300, media=1, seed=2)
     rare = set(RARE_WORDS)

@@ -1,4 +1,4 @@
-"""``manage.py generate_bench_data``: a thin command over ``bench.data.generate``.
+"""``manage.py generate_bench_data``: a thin command over ``bench.fake_content.generate``.
 
 The generator is benchmark tooling (``bench/``), not an app. The command stays here
 with its options, since benchmarks, checks and ``bench/page_snapshot.py`` call it by
@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bench.data import NotABenchDatabase, generate
+from bench.fake_content import NotABenchDatabase, generate
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from core.stable_ids import ALPHABET
+from core.stable_ids import new_stable_id
 from media_items.models import Appearance, KeyPoint, MediaItem, Outlet
 from profiles.models import Affiliation, Organization, Person
 from publications.models import Authorship, Publication, Topic
@@ -100,7 +100,7 @@ def generate(*, people=100, publications=1000, media=100, seed=1, progress=None)
     rng = random.Random(f"{seed}-{offset}")
 
     def stable_id():
-        return "".join(rng.choice(ALPHABET) for _ in range(10))
+        return new_stable_id(rng.randbytes)
 
     def words(n):
         return " ".join(rng.choice(WORDS) for _ in range(n))
