@@ -8,20 +8,11 @@ from django.urls import reverse
 
 from media_items.models import MediaItem
 from publications.models import Publication
-from showcase.search import (
-    KINDS,
-    MAX_QUERY_LENGTH,
-    Term,
-    document,
-    fts_query,
-    fts_table,
-    highlight,
-    parse_query,
-    ranked_page,
-    search_queryset,
-    snippet,
-    term_pattern,
-)
+from search.backends.postgres import document
+from search.backends.sqlite import fts_query, fts_table
+from search.engine import KINDS, ranked_page, search_queryset
+from search.query import MAX_QUERY_LENGTH, Term, parse_query
+from search.snippets import highlight, snippet, term_pattern
 from tests.factories import (
     AffiliationFactory,
     AuthorshipFactory,
@@ -321,7 +312,7 @@ def test_every_search_document_has_its_index(db):
 def test_stored_search_document_is_the_document_expression(corpus, key):
     """The generated column that search matches and ranks on holds exactly what
     ``document(kind)`` builds from the row's current text, after inserts and edits."""
-    from showcase.search import StoredDocument
+    from search.backends.postgres import StoredDocument
 
     model = KINDS[key].model
     row = model.objects.order_by("pk").first()
@@ -362,7 +353,7 @@ def test_draft_outlets_and_organizations_are_not_named_in_results(client):
 def small_cap(monkeypatch):
     """A search ranks and counts at most MATCH_CAP matches per type; 3 here, so a handful
     of rows shows what thousands would."""
-    monkeypatch.setattr("showcase.search.MATCH_CAP", 3)
+    monkeypatch.setattr("search.limits.MATCH_CAP", 3)
 
 
 def tab_labels(response):
@@ -665,7 +656,7 @@ def test_sqlite_search_uses_the_fts_index(db):
 
 @sqlite_only
 def test_sqlite_without_fts5_falls_back_to_containment(client, corpus, monkeypatch):
-    monkeypatch.setattr("showcase.search.fts5_ready", lambda connection: False)
+    monkeypatch.setattr("search.backends.sqlite.fts5_ready", lambda connection: False)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {"q": "deceptive alignment", "type": "papers"})
     assert hits(response) == ["Deceptive alignment in language models", "A survey of training"]
