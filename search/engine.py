@@ -192,7 +192,12 @@ def _paginate(results, rows, query, page, per_page, pattern):
 
 def _vocabulary(user, limit=2000):
     """Words of the newest ``limit`` visible names and titles of each type, in one query."""
-    sources = [(kind.model, kind.title_fields[0]) for kind in KINDS.values()]
+    # Names first, then titles, each in tab order: the order the words have always been
+    # read in (a set either way), so the query stays the same SQL.
+    sources = sorted(
+        ((kind.model, kind.title_fields[0]) for kind in KINDS.values()),
+        key=lambda source: source[1] != "name",
+    )
     first, *rest = [
         model._base_manager.filter(
             pk__in=model.objects.visible_to(user).order_by("-pk").values("pk")[:limit]
