@@ -71,7 +71,7 @@ def timed(url, runs=7):
     return {"ms": 1000 * statistics.median(times), "queries": len(captured)}
 
 result = {"papers": Publication.objects.count(), "search": {}, "papers_tab": {}, "matches": {}}
-from showcase.search import search_queryset
+from search.engine import search_queryset
 from django.contrib.auth.models import AnonymousUser
 for name, word in queries.items():
     result["search"][name] = timed(f"/search/?q={word}")

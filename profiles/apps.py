@@ -8,7 +8,7 @@ class ProfilesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save, pre_save
 
-        from . import metadata, uploads  # noqa: F401  (metadata registers the page's)
+        from . import metadata, search_kinds, uploads  # noqa: F401  (they register)
         from .models import Person
 
         # A replaced, cleared or deleted photo leaves storage once the change commits.

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_safe
 from core.query import filterset_parameters, takes_query
 from core.site_url import absolute_url
 from profiles.models import Person
-from showcase.search import search_queryset
+from search.engine import search_queryset
 
 from . import citations
 from .filters import SORTS, PublicationFilter

@@ -1,7 +1,7 @@
 from core.listing import FilteredListView
 from core.views import PublicDetailView
 from profiles.models import Organization
-from showcase.search import search_queryset
+from search.engine import search_queryset
 
 from .filters import PublicationFilter
 from .listing import PAPER_GROUPINGS, paper_facets

@@ -16,6 +16,7 @@ from profiles.models import Person
 from publications.filters import PublicationFilter
 from publications.listing import PAPER_GROUPINGS, paper_facets
 from publications.models import Publication, Topic
+from search.engine import KINDS, search
 
 from .queries import (
     activity_page,
@@ -30,7 +31,6 @@ from .queries import (
     with_people_counts,
     with_topic_counts,
 )
-from .search import KINDS, search
 
 ACTIVITY_PARAM = "activity"
 

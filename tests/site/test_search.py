@@ -1,27 +1,16 @@
-"""Site search, on whichever database the suite runs on (SQLite or PostgreSQL): the
-same behaviour is expected from both, through the same module."""
+"""The search page (showcase's view over ``search.engine``), on whichever database the
+suite runs on (SQLite or PostgreSQL): the same behaviour is expected from both. The search
+app's own modules are tested in ``tests/search/``."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from media_items.models import MediaItem
 from publications.models import Publication
-from showcase.search import (
-    KINDS,
-    MAX_QUERY_LENGTH,
-    Term,
-    document,
-    fts_query,
-    fts_table,
-    highlight,
-    parse_query,
-    ranked_page,
-    search_queryset,
-    snippet,
-    term_pattern,
-)
+from search.backends.postgres import document
+from search.engine import KINDS, search_queryset
+from search.query import MAX_QUERY_LENGTH
 from tests.factories import (
     AffiliationFactory,
     AuthorshipFactory,
@@ -32,6 +21,7 @@ from tests.factories import (
     PublicationFactory,
     TopicFactory,
 )
+from tests.search.helpers import found_titles, sqlite_only
 
 from .page import main_text, page
 
@@ -221,34 +211,6 @@ def test_type_tab_is_paginated_with_rel_links(client, db):
     assert len(hits(huge)) == 5
 
 
-def test_query_parsing():
-    parsed = parse_query('  "model organisms"  -toy  Sleeper\x00 ' + "y" * 60)
-    assert [(t.text, t.excluded) for t in parsed.terms] == [
-        ("model organisms", False),
-        ("toy", True),
-        ("Sleeper", False),
-        ("y" * 40, False),
-    ]
-    assert parsed.text == '"model organisms" -toy Sleeper ' + "y" * 40
-    assert parsed.notices == ["Words longer than 40 characters were shortened."]
-
-
-def test_highlight_marks_word_starts_and_stems():
-    pattern = term_pattern(parse_query("organisms model").terms)
-    assert str(highlight("Model organism of a remodelled <system>", pattern)) == (
-        "<mark>Model</mark> <mark>organism</mark> of a remodelled &lt;system&gt;"
-    )
-
-
-def test_snippet_is_a_window_around_the_first_match():
-    pattern = term_pattern(parse_query("needle").terms)
-    text = "hay " * 200 + "a needle here " + "hay " * 200
-    cut = str(snippet(["", text], pattern, length=100))
-    assert cut.startswith("… ") and cut.endswith(" …")
-    assert "<mark>needle</mark>" in cut
-    assert len(cut) < 140
-
-
 def test_search_queryset_narrows_any_queryset_the_same_way(corpus):
     found = search_queryset(Publication.objects.published(), "papers", "deceptive")
     assert [p.title for p in found] == [
@@ -258,62 +220,6 @@ def test_search_queryset_narrows_any_queryset_the_same_way(corpus):
     assert all(p.rank > 0 for p in found)
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
-@pytest.mark.parametrize(
-    ("model", "index"),
-    [
-        (Publication, "publication_search_gin"),
-        (MediaItem, "mediaitem_search_gin"),
-    ],
-)
-def test_postgres_search_uses_the_gin_index(db, model, index):
-    kind = next(k for k in KINDS.values() if k.model is model)
-    queryset = search_queryset(model.objects.all(), kind, "alignment")
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert index in plan, plan
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
-def test_postgres_search_page_queries_use_the_title_and_author_indexes(db):
-    # Every row, not the visible ones: on empty tables the planner would rather use the
-    # is_published index, whatever it does on large ones.
-    queryset = ranked_page(Publication.objects.all(), "papers", "Denison", 0, 20)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        # Nor a plain B-tree walk in the page's order, which statistics left by other
-        # tests (in a parallel run) can make look cheaper: the matches must be found
-        # through the GIN indexes (bitmap scans).
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    for index in ("publication_search_gin", "publication_title_search_gin"):
-        assert index in plan, plan
-    assert "authorship_name_search_gin" in plan, plan
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL-only")
-def test_every_search_document_has_its_index(db):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_search_gin'")
-        names = {row[0] for row in cursor.fetchall()}
-    assert names == {
-        "person_search_gin",
-        "publication_search_gin",
-        "mediaitem_search_gin",
-        "topic_search_gin",
-        "person_title_search_gin",
-        "publication_title_search_gin",
-        "mediaitem_title_search_gin",
-        "topic_title_search_gin",
-        "authorship_name_search_gin",
-    }
-
-
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="stored documents are PostgreSQL-only"
 )
@@ -321,7 +227,7 @@ def test_every_search_document_has_its_index(db):
 def test_stored_search_document_is_the_document_expression(corpus, key):
     """The generated column that search matches and ranks on holds exactly what
     ``document(kind)`` builds from the row's current text, after inserts and edits."""
-    from showcase.search import StoredDocument
+    from search.backends.postgres import StoredDocument
 
     model = KINDS[key].model
     row = model.objects.order_by("pk").first()
@@ -362,7 +268,7 @@ def test_draft_outlets_and_organizations_are_not_named_in_results(client):
 def small_cap(monkeypatch):
     """A search ranks and counts at most MATCH_CAP matches per type; 3 here, so a handful
     of rows shows what thousands would."""
-    monkeypatch.setattr("showcase.search.MATCH_CAP", 3)
+    monkeypatch.setattr("search.limits.MATCH_CAP", 3)
 
 
 def tab_labels(response):
@@ -440,95 +346,6 @@ def test_papers_by_an_author_rank_with_papers_that_mention_the_name(client, db):
 
 
 # -- full-text matching: what both databases do ----------------------------------------------
-def found_titles(q, kind="papers"):
-    return [row.title for row in search_queryset(KINDS[kind].model.objects.published(), kind, q)]
-
-
-def copy_paper_with_raw_sql(paper, **values):
-    """A new paper row written by plain SQL (as an importer or a restore may), copied
-    from ``paper`` with ``values`` changed."""
-    table = Publication._meta.db_table
-    columns = [f.column for f in Publication._meta.concrete_fields if not f.primary_key]
-    chosen = [("%s" if column in values else f'"{column}"') for column in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO "{table}" ({", ".join(f"{chr(34)}{c}{chr(34)}" for c in columns)}) '
-            f'SELECT {", ".join(chosen)} FROM "{table}" WHERE "id" = %s',
-            [*(values[column] for column in columns if column in values), paper.pk],
-        )
-
-
-def test_rows_written_by_plain_sql_are_found(db):
-    paper = PublicationFactory(title="Quiet title", abstract="Nothing here.")
-    copy_paper_with_raw_sql(
-        paper, title="Zymurgy by plain SQL", slug="raw-sql-paper", stable_id="rawsqlpaper"
-    )
-    assert found_titles("zymurgy") == ["Zymurgy by plain SQL"]
-
-
-def test_bulk_created_rows_are_found(db):
-    Publication.objects.bulk_create(
-        [
-            Publication(title=f"Zymurgy in bulk {n}", slug=f"bulk-{n}", is_published=True)
-            for n in range(3)
-        ]
-    )
-    assert sorted(found_titles("zymurgy")) == [f"Zymurgy in bulk {n}" for n in range(3)]
-
-
-def test_updates_move_rows_in_and_out_of_results(db):
-    paper = PublicationFactory(title="Brewing", abstract="Zymurgy, the study of fermentation.")
-    other = PublicationFactory(title="Unrelated", abstract="Nothing here.")
-    Publication.objects.filter(pk=paper.pk).update(abstract="Fermentation only.")
-    Publication.objects.filter(pk=other.pk).update(title="Zymurgy after all")
-    assert found_titles("zymurgy") == ["Zymurgy after all"]
-    other.refresh_from_db()
-    other.citation_count = 7  # a save that changes no searched text
-    other.save()
-    assert found_titles("zymurgy") == ["Zymurgy after all"]
-
-
-def test_deleted_rows_are_no_longer_found(db):
-    kept = PublicationFactory(title="Zymurgy kept", abstract="")
-    gone = PublicationFactory(title="Zymurgy gone", abstract="")
-    AuthorshipFactory(publication=gone, position=1, name="Quillon Xerxes")
-    gone.delete()
-    assert found_titles("zymurgy") == [kept.title]
-    assert found_titles("Xerxes") == []
-
-
-def test_words_are_matched_by_their_stems(db):
-    PublicationFactory(title="Training model organisms", abstract="")
-    assert found_titles("organism") == ["Training model organisms"]
-    assert found_titles("trained") == ["Training model organisms"]
-
-
-def test_phrases_match_words_in_that_order(db):
-    PublicationFactory(title="Sleeper agents in language models", abstract="")
-    PublicationFactory(title="Models of language", abstract="")
-    assert found_titles('"language models"') == ["Sleeper agents in language models"]
-    assert sorted(found_titles("language models")) == [
-        "Models of language",
-        "Sleeper agents in language models",
-    ]
-
-
-def test_excluded_phrases_leave_results_out(db):
-    PublicationFactory(title="Reward hacking in practice", abstract="")
-    PublicationFactory(title="Reward models", abstract="Not about hacking rewards.")
-    assert found_titles('reward -"reward hacking"') == ["Reward models"]
-    assert found_titles("reward -the") == found_titles("reward")  # an excluded stopword
-
-
-def test_media_rank_title_then_description_then_transcript(db):
-    MediaItemFactory(title="Episode one", description="", cached_content="zymurgy " * 3)
-    MediaItemFactory(title="Episode two", description="On zymurgy.", cached_content="")
-    MediaItemFactory(title="Zymurgy explained", description="", cached_content="")
-    assert found_titles("zymurgy", "media") == [
-        "Zymurgy explained",
-        "Episode two",
-        "Episode one",
-    ]
 
 
 @pytest.mark.parametrize(
@@ -576,96 +393,10 @@ def test_hostile_queries_never_fail(client, db, q):
     assert Publication.objects.count() == 1
 
 
-# -- SQLite: FTS5 indexes ------------------------------------------------------------------------
-sqlite_only = pytest.mark.skipif(
-    connection.vendor != "sqlite", reason="FTS5 indexes are SQLite's (migration 0008)"
-)
-
-
-@sqlite_only
-def test_sqlite_folds_accents_both_ways(db):
-    PublicationFactory(title="Café culture and naïve models", abstract="")
-    PublicationFactory(title="A cafe", abstract="")
-    assert sorted(found_titles("naive")) == ["Café culture and naïve models"]
-    assert sorted(found_titles("café")) == ["A cafe", "Café culture and naïve models"]
-
-
-@sqlite_only
-def test_sqlite_the_last_word_also_finds_longer_words_it_begins(db):
-    PublicationFactory(title="Deceptive misalignment", abstract="")
-    PublicationFactory(title="Sycophancy", abstract="")
-    paper = PublicationFactory(title="Quiet", abstract="")
-    AuthorshipFactory(publication=paper, position=1, name="Carson Denison")
-    assert found_titles("misalign") == ["Deceptive misalignment"]
-    assert found_titles("syco") == ["Sycophancy"]
-    assert found_titles("Denis") == ["Quiet"]
-    assert found_titles("sy") == []  # two letters: only the word itself
-
-
-@sqlite_only
-def test_sqlite_excluded_words_hold_for_papers_found_by_author(db):
-    paper = PublicationFactory(title="On reward models", abstract="")
-    AuthorshipFactory(publication=paper, position=1, name="Ada Denison")
-    assert found_titles("Denison") == ["On reward models"]
-    assert found_titles("Denison -reward") == []
-
-
-@sqlite_only
-def test_sqlite_overlong_terms_that_bypass_parsing_never_fail(db):
-    """A ``ParsedQuery`` built directly (not through ``parse_query``) with a 1,000-character
-    term and quotes in it still gives a valid query."""
-    PublicationFactory(title="Zymurgy", abstract="")
-    query = parse_query("zymurgy")
-    query.terms.append(Term('"' + "x" * 1000 + '" NEAR "y"'))
-    assert list(search_queryset(Publication.objects.all(), "papers", query)) == []
-    query.terms[-1] = Term("zym")
-    assert [p.title for p in search_queryset(Publication.objects.all(), "papers", query)] == [
-        "Zymurgy"
-    ]
-
-
-@sqlite_only
-def test_sqlite_fts_queries_are_quoted_phrases():
-    assert fts_query(parse_query('misalign "model organisms" -toy')) == (
-        '("misalign" * AND "model organisms" *) NOT ("toy")'
-    )
-    assert fts_query(parse_query("ai sy"), columns=("title",)) == '{title} : ("ai" AND "sy")'
-    assert fts_query(parse_query('zy"murgy NEAR')) == '"zy""murgy" * AND "NEAR" *'
-    assert fts_query(parse_query("— ***")) == '""'  # no word: matches nothing
-
-
-@sqlite_only
-def test_sqlite_fts_tables_index_each_kind_and_have_their_triggers(db):
-    with connection.cursor() as cursor:
-        for kind in KINDS.values():
-            cursor.execute(f'PRAGMA table_info("{fts_table(kind.model)}")')
-            assert [row[1] for row in cursor.fetchall()] == [name for name, _ in kind.fields]
-        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        triggers = {row[0] for row in cursor.fetchall()}
-    models = [*(kind.model for kind in KINDS.values()), KINDS["papers"].related.model]
-    for model in models:
-        for event in ("insert", "update", "delete"):
-            assert f"{fts_table(model)}_{event}" in triggers
-
-
-@sqlite_only
-def test_sqlite_search_uses_the_fts_index(db):
-    for queryset in (
-        search_queryset(Publication.objects.all(), "papers", "alignment"),
-        ranked_page(Publication.objects.all(), "papers", "Denison", 0, 20),
-    ):
-        sql, params = queryset.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
-        assert "SCAN publications_publication_fts VIRTUAL TABLE" in plan, plan
-        assert "SCAN publications_publication " not in plan + " ", plan  # no table scan
-    assert "SCAN publications_authorship_fts VIRTUAL TABLE" in plan, plan
-
-
+# -- SQLite without FTS5 --------------------------------------------------------------------------
 @sqlite_only
 def test_sqlite_without_fts5_falls_back_to_containment(client, corpus, monkeypatch):
-    monkeypatch.setattr("showcase.search.fts5_ready", lambda connection: False)
+    monkeypatch.setattr("search.backends.sqlite.fts5_ready", lambda connection: False)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {"q": "deceptive alignment", "type": "papers"})
     assert hits(response) == ["Deceptive alignment in language models", "A survey of training"]
