@@ -22,6 +22,6 @@ forwarded_allow_ips = os.environ.get(
     "GUNICORN_FORWARDED_ALLOW_IPS", os.environ.get("DJANGO_TRUSTED_PROXIES", "")
 )
 # gunicorn's largest request line (its default, 4,094 bytes, would answer a long address
-# with a bare 400): the app's own limit (core.limits.MAX_URL_BYTES, 8,000) answers first,
+# with a bare 400): the app's own limit (core.http.limits.MAX_URL_BYTES, 8,000) answers first,
 # with its 414 page and the security headers.
 limit_request_line = 8190

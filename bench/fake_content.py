@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from core.stable_ids import new_stable_id
+from core.db.stable_ids import new_stable_id
 from media_items.models import Appearance, KeyPoint, MediaItem, Outlet
 from profiles.models import Affiliation, Organization, Person
 from publications.models import Authorship, Publication, Topic

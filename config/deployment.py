@@ -124,7 +124,7 @@ def static_url(value):
 
 def site_url(value):
     """``SITE_URL``: the site's public origin (``https://research.example.org``) that every
-    absolute URL starts with (core.site_url), or "" to use each request's own scheme and
+    absolute URL starts with (core.http.site_url), or "" to use each request's own scheme and
     host. Only a scheme and host (and port): the site is served at the root."""
     value = (value or "").strip()
     if not value:
@@ -148,7 +148,7 @@ def site_url(value):
 
 def trusted_proxies(value):
     """``DJANGO_TRUSTED_PROXIES``: the reverse proxies (addresses or networks, comma-
-    separated) whose ``X-Forwarded-For`` names the client (core.client_ip). None when
+    separated) whose ``X-Forwarded-For`` names the client (core.http.client_ip). None when
     unset: a proxy is trusted only when named, loopback included."""
     entries = _split(value)
     for entry in entries:

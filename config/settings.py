@@ -47,13 +47,13 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The site's public origin (https://research.example.org): every absolute URL (canonical
 # links, og:url, JSON-LD, feeds, sitemaps, permalinks, exports, the API) starts with it,
 # so no response depends on the Host header. Empty: each request's own scheme and host
-# (core.site_url), and the page cache keeps a copy per host.
+# (core.http.site_url), and the page cache keeps a copy per host.
 SITE_URL = deployment.site_url(env("SITE_URL"))
 SITE_NAME = env("SITE_NAME", "Research profiles")
 SITE_CONTACT = env("SITE_CONTACT_EMAIL", "webmaster@example.org")
 
 INSTALLED_APPS = [
-    "core.admin_apps.AdminConfig",  # django.contrib.admin, its site core.admin_site.AdminSite
+    "core.apps.AdminConfig",  # django.contrib.admin, its site core.admin_site.AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -85,16 +85,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so cached pages get the header too (see SECURE_CSP).
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "core.middleware.RequestLimitsMiddleware",
+    "core.http.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers to a session or token are `Cache-Control: private` (staff see drafts).
-    "core.middleware.PrivateResponsesMiddleware",
-    # Public pages see only the query parameters they declare, sorted (core.query).
-    "core.middleware.CanonicalQueryMiddleware",
+    "core.http.middleware.PrivateResponsesMiddleware",
+    # Public pages see only the query parameters they declare, sorted (core.http.query).
+    "core.http.middleware.CanonicalQueryMiddleware",
     # Anonymous GET/HEAD outside the admin may read from replicas (core/routers.py).
-    "core.middleware.ReplicaReadsMiddleware",
+    "core.http.middleware.ReplicaReadsMiddleware",
     # Before sessions and auth: a cache hit needs no database query at all.
-    "core.page_cache.AnonymousPageCacheMiddleware",
+    "core.http.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,7 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "core.context_processors.site",
+                "core.http.context_processors.site",
             ],
         },
     },
@@ -138,7 +138,7 @@ DATABASES = {
     **deployment.replica_databases(env("DATABASE_REPLICA_URLS"), conn_max_age=CONN_MAX_AGE),
 }
 DATABASE_REPLICAS = [alias for alias in DATABASES if alias != "default"]
-DATABASE_ROUTERS = ["core.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
+DATABASE_ROUTERS = ["core.db.routers.PrimaryReplicaRouter"] if DATABASE_REPLICAS else []
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,7 +175,7 @@ PAGE_CACHE_GENERATION_FILE = env("DJANGO_PAGE_CACHE_GENERATION_FILE") or (
     if CACHES["default"]["BACKEND"].endswith(("RedisCache", "DummyCache"))
     else str(BASE_DIR / ".page-cache-generation")
 )
-# Whole pages for anonymous visitors (core.page_cache); 0 turns it off. Off while
+# Whole pages for anonymous visitors (core.http.page_cache); 0 turns it off. Off while
 # debugging, so template edits show at once.
 PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
 # Not the API: its answers depend on the Authorization header and on content negotiation
@@ -183,7 +183,7 @@ PAGE_CACHE_SECONDS = int(env("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300
 PAGE_CACHE_SKIP = ("/api/",)
 # What uncached pages share and is costly to work out (facet counts, paper rows, profile
 # sections, people's and topics' figures), kept per content generation like cached pages
-# (core.page_cache.cached_for_content and cached_each_for_content); 0: off.
+# (core.http.page_cache.cached_for_content and cached_each_for_content); 0: off.
 DATA_CACHE_SECONDS = int(env("DJANGO_DATA_CACHE_SECONDS", "3600"))
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -198,7 +198,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # (0: until an admin unlocks it, under Axes > Access attempts, or with
 # `manage.py axes_reset_username <name>` / `axes_reset`). A successful login clears the
 # count. Behind a proxy, the client address is taken from X-Forwarded-For only when the
-# request comes from one of DJANGO_TRUSTED_PROXIES (core.client_ip); the API's anonymous
+# request comes from one of DJANGO_TRUSTED_PROXIES (core.http.client_ip); the API's anonymous
 # throttle counts by the same address.
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+IP before any password is checked.
@@ -215,7 +215,7 @@ AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES) if LOGIN_COOLOFF_MINUTES else None
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
@@ -277,7 +277,7 @@ if not DEBUG:
 # inline with the per-response nonce (`nonce="{{ csp_nonce }}"`); never 'unsafe-inline'
 # for scripts. Inline styles stay allowed: the admin and a few templates use style
 # attributes, which nonces cannot cover. JSON-LD blocks are data, not scripts, and need no
-# nonce. A page that uses the nonce is never put in the page cache (core.page_cache), since
+# nonce. A page that uses the nonce is never put in the page cache (core.http.page_cache), since
 # the nonce must be new on every response. DJANGO_CSP_EXTRA_ORIGINS adds origins (a CDN or
 # object storage for static and media files) to the script, style, image and font sources.
 # The CDN of DJANGO_STATIC_URL and the media files' domain are added by themselves.
@@ -379,7 +379,7 @@ IMPORT_MAX_UPLOAD_BYTES = int(env("IMPORT_MAX_UPLOAD_BYTES", str(2 * 1024 * 1024
 # ... and the most records it imports at once (each is parsed and merged while the request
 # waits). More: `manage.py import_papers`, which has neither limit.
 IMPORT_MAX_RECORDS = int(env("IMPORT_MAX_RECORDS", "2000"))
-# The largest request body any URL accepts, uploads included (core.middleware: 413 above
+# The largest request body any URL accepts, uploads included (core.http.middleware: 413 above
 # it, before anything reads the body). Keep it above IMPORT_MAX_UPLOAD_BYTES and the photo
 # limit, so that those pages can say what their own limit is.
 MAX_REQUEST_BODY_BYTES = int(env("MAX_REQUEST_BODY_BYTES", str(10 * 1024 * 1024)))

@@ -22,7 +22,7 @@ SECURE_SSL_REDIRECT = False
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 STATIC_ROOT = tempfile.mkdtemp(prefix="rp-test-static-")
 PAGE_CACHE_SECONDS = 0  # tests that exercise the page cache turn it on themselves
-DATA_CACHE_SECONDS = 0  # likewise for core.page_cache.cached_for_content
+DATA_CACHE_SECONDS = 0  # likewise for core.http.page_cache.cached_for_content
 # Per test process (xdist workers must not invalidate each other's pages mid-test).
 PAGE_CACHE_GENERATION_FILE = os.path.join(
     tempfile.mkdtemp(prefix="rp-test-page-cache-"), "generation"

@@ -7,7 +7,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.generic import TemplateView
 
-from core import media, sitemaps
+from core.http import media, sitemaps
 from showcase.sitemaps import SITEMAPS
 
 

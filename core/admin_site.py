@@ -20,7 +20,7 @@ from django.http import Http404
 from django.urls import path
 from django.utils.text import smart_split
 
-from .limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
+from core.http.limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
 
 
 class BoundedSearch:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
-from . import secret_key
+from core import secret_key
 
 
 @register(Tags.security, deploy=True)

@@ -9,8 +9,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
-from .stable_ids import new_stable_id
-from .visibility import can_preview
+from core.db.stable_ids import new_stable_id
+from core.db.visibility import can_preview
 
 
 def published_q(prefix="", *, at=None):

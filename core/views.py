@@ -3,9 +3,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView
 
-from .models import SlugHistory
-from .stable_ids import normalize_stable_id
-from .visibility import can_preview, public_models
+from core.db.stable_ids import normalize_stable_id
+from core.db.visibility import can_preview, public_models
+from core.models import SlugHistory
 
 
 class PublicDetailView(DetailView):

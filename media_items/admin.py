@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from core.admin import AUDIT_FIELDS, PUBLISHING_FIELDS, EditConflictForm, PublicModelAdmin
-from core.widgets import PairsField
+from core.admin.widgets import PairsField
 
 from .models import Appearance, KeyPoint, MediaItem, Outlet
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from core.feeds import FilteredFeed, as_datetime
+from core.http.feeds import FilteredFeed, as_datetime
 
 from .filters import MediaItemFilter
 from .models import Appearance, MediaItem

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import F
 
-from core.sorting import SortedFilterSet, Sorts, sort_filter
+from core.http.sorting import SortedFilterSet, Sorts, sort_filter
 from profiles.models import Person
 from publications.filters import YearFilter
 

@@ -3,8 +3,8 @@
 from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
 
-from core.listing import Grouping
-from core.page_cache import cached_for_content
+from core.http.listing import Grouping
+from core.http.page_cache import cached_for_content
 from profiles.models import Person
 from publications.listing import Option
 

@@ -1,9 +1,9 @@
 """What a media item's page tells machines: schema.org ``PodcastEpisode``,
 ``VideoObject``, ``Event`` (talks and panels) or ``Article``, with its people, outlet
-and the papers it discusses (``core.metadata``)."""
+and the papers it discusses (``core.http.metadata``)."""
 
-from core.metadata import SCHEMA, PageMetadata, is_live, iso_date, plain, register
-from core.site_url import absolute_url
+from core.http.metadata import SCHEMA, PageMetadata, is_live, iso_date, plain, register
+from core.http.site_url import absolute_url
 
 from .models import MediaItem
 

@@ -1,8 +1,8 @@
 """What a profile page tells machines: schema.org ``ProfilePage``/``Person``, the
-description and photo of its cards (``core.metadata``)."""
+description and photo of its cards (``core.http.metadata``)."""
 
-from core.metadata import SCHEMA, PageMetadata, is_live, plain, register
-from core.site_url import absolute_url
+from core.http.metadata import SCHEMA, PageMetadata, is_live, plain, register
+from core.http.site_url import absolute_url
 
 from .models import Person
 

@@ -30,7 +30,7 @@ def photo_upload_to(instance, filename):
     return f"{PHOTO_FOLDER}/{secrets.token_hex(12)}.{extension}"
 
 
-# The folder, for what serves uploads (core.media.upload_folders): only files in it are.
+# The folder, for what serves uploads (core.http.media.upload_folders): only files in it are.
 photo_upload_to.folder = PHOTO_FOLDER
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from core.admin import EditConflictForm
-from core.widgets import PairsField, TagListField
+from core.admin.widgets import PairsField, TagListField
 
 from .importing.text import is_arxiv_category
 from .models import Publication

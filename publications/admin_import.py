@@ -25,7 +25,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
 
-from core.db_errors import DatabaseWriteError
+from core.db.errors import DatabaseWriteError
 from profiles.models import Person
 
 from .importing import fetch

@@ -8,7 +8,7 @@ answer replaces ``citation_count``, sets ``citation_count_as_of`` to today and
 the stored years stay). When every source fails, the paper keeps its last good value and
 date, which the paper page shows as "as of" that date. Papers without ids are skipped.
 
-Requests go through ``core.http.PoliteClient`` (User-Agent with a contact, timeouts, one
+Requests go through ``core.http.client.PoliteClient`` (User-Agent with a contact, timeouts, one
 request per ``min_interval`` per host, 429/5xx retried with backoff and Retry-After).
 The answers are read by the importer's own parsers, so a field means the same in both.
 """
@@ -21,8 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.http import FetchError, PoliteClient
-from core.page_cache import bump_generation
+from core.http.client import FetchError, PoliteClient
+from core.http.page_cache import bump_generation
 
 from .importing import openalex, semantic_scholar
 from .importing.records import Location

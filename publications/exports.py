@@ -13,8 +13,8 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from core.query import filterset_parameters, takes_query
-from core.site_url import absolute_url
+from core.http.query import filterset_parameters, takes_query
+from core.http.site_url import absolute_url
 from profiles.models import Person
 from search.engine import search_queryset
 

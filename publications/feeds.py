@@ -1,6 +1,6 @@
 """Atom feed of papers: site-wide, or of any filtered paper list."""
 
-from core.feeds import FEED_ITEMS, FilteredFeed, as_datetime
+from core.http.feeds import FEED_ITEMS, FilteredFeed, as_datetime
 
 from .exports import matching
 from .filters import PublicationFilter

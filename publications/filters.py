@@ -5,7 +5,7 @@ from django import forms
 from django.db.models import F, Q, Value
 from django.db.models.functions import Upper
 
-from core.sorting import SortedFilterSet, Sorts, sort_filter
+from core.http.sorting import SortedFilterSet, Sorts, sort_filter
 from profiles.models import Person
 
 from .models import Publication, Topic

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Max, Min, Q, Value, When
 from django.db.models.functions import ExtractYear
 
-from core.listing import Grouping
-from core.page_cache import cached_for_content
+from core.http.listing import Grouping
+from core.http.page_cache import cached_for_content
 from profiles.models import Person
 
 from .arxiv_taxonomy import category_name, short_code

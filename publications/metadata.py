@@ -1,9 +1,9 @@
 """What a paper's and a topic's pages tell machines: schema.org ``ScholarlyArticle``
 (or ``Book``, ``Thesis``, ``Report``, ``Chapter``) with its authors in order, Google
-Scholar's ``citation_*`` tags, a topic's ``CollectionPage`` (``core.metadata``)."""
+Scholar's ``citation_*`` tags, a topic's ``CollectionPage`` (``core.http.metadata``)."""
 
-from core.metadata import SCHEMA, PageMetadata, is_live, iso_date, plain, register
-from core.site_url import absolute_url
+from core.http.metadata import SCHEMA, PageMetadata, is_live, iso_date, plain, register
+from core.http.site_url import absolute_url
 from profiles.metadata import organization_json_ld
 
 from .models import Publication, Topic

@@ -2,8 +2,8 @@
 
 from django.db.models import F, Q
 
+from core.db.visibility import can_preview
 from core.models import published_q
-from core.visibility import can_preview
 from profiles.models import Person
 
 from .models import Publication

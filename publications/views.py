@@ -1,4 +1,4 @@
-from core.listing import FilteredListView
+from core.http.listing import FilteredListView
 from core.views import PublicDetailView
 from profiles.models import Organization
 from search.engine import search_queryset

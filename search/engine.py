@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 
-from core.listing import page_number
+from core.http.listing import page_number
 
 from .query import STOPWORDS, ParsedQuery, parse_query
 from .ranking import MatchCount, match_counts, ranked_page, search_queryset

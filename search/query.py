@@ -4,7 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from core.limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
+from core.http.limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
 
 MAX_QUERY_LENGTH = MAX_SEARCH_CHARS
 MAX_TERM_LENGTH = 40

@@ -7,8 +7,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
+from core.db.revisions import row_models
 from core.models import LinkCheck
-from core.revisions import row_models
 from media_items.models import MediaItem, Outlet
 from profiles.models import Organization, Person
 from publications.models import ImportRun, Publication, Topic

@@ -13,8 +13,8 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 
-from core.revisions import recorded
-from core.slugs import slug_base
+from core.db.revisions import recorded
+from core.db.slugs import slug_base
 from media_items.models import Appearance, KeyPoint, MediaItem, Outlet
 from profiles.models import Affiliation, Organization, Person, ProfileLink, ReportedMetric
 from publications.models import Authorship, Publication, Topic

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
-from core.feeds import FEED_ITEMS, AtomFeed, FeedState, as_datetime
+from core.http.feeds import FEED_ITEMS, AtomFeed, FeedState, as_datetime
 from media_items.feeds import MediaFeedItems, live_people, media_queryset
 from media_items.models import MediaItem
 from profiles.models import Person

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from core.linkcheck import check_url, link_checker_client
+from core.http.linkcheck import check_url, link_checker_client
 from core.models import LinkCheck
 from media_items.models import MediaItem
 from publications.models import Publication

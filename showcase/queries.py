@@ -12,10 +12,10 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from core.listing import count_each
+from core.db.visibility import can_preview, is_shown, shown
+from core.http.listing import count_each
+from core.http.page_cache import cached_each_for_content, cached_for_content
 from core.models import published_q
-from core.page_cache import cached_each_for_content, cached_for_content
-from core.visibility import can_preview, is_shown, shown
 from media_items.models import Appearance, MediaItem
 from profiles.models import Person
 from publications.metrics import profile_metrics

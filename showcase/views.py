@@ -5,10 +5,10 @@ view is thin: its data comes from ``showcase.queries`` and the apps' own functio
 from django.shortcuts import render
 from django.views.generic import ListView, TemplateView
 
-from core.listing import FilteredListView, ListState, SafePaginationMixin, page_number
-from core.query import filterset_parameters
+from core.db.visibility import shown
+from core.http.listing import FilteredListView, ListState, SafePaginationMixin, page_number
+from core.http.query import filterset_parameters
 from core.views import PublicDetailView
-from core.visibility import shown
 from media_items.models import MediaItem
 from profiles.filters import PersonFilter
 from profiles.header import profile_header
@@ -86,7 +86,7 @@ class PersonDetailView(PublicDetailView):
     """
 
     model = Person
-    # The profile's paper filters and grouping, and its activity timeline (core.query).
+    # The profile's paper filters and grouping, and its activity timeline (core.http.query).
     query_parameters = (
         *filterset_parameters(PublicationFilter),
         "group",

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 from rest_framework.relations import MANY_RELATION_KWARGS, ManyRelatedField
 
-from ..visibility import can_preview
+from core.db.visibility import can_preview
 
 
 def is_visible(obj, context):

@@ -11,7 +11,7 @@ from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 from rest_framework.settings import api_settings
 
-from ..limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
+from core.http.limits import MAX_SEARCH_CHARS, MAX_SEARCH_WORDS
 
 BOOLEAN_VALUES = {"true", "false", "True", "False"}
 # Filters whose empty value is not a value of their type (a choice, a number, a boolean).

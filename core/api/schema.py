@@ -10,7 +10,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import SAFE_METHODS
 
-from .views import LOOKUP_REGEX
+from core.api.views import LOOKUP_REGEX
 
 LOOKUP_PATTERN = f"^{LOOKUP_REGEX}$"
 

@@ -2,8 +2,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..site_url import absolute_url
-from ..slugs import unique_slug
+from core.db.slugs import unique_slug
+from core.http.site_url import absolute_url
 
 # Sizes of Django's integer columns. Bounds are set explicitly on serializer fields so that
 # the API (and its schema) accept the same numbers on SQLite and on PostgreSQL.

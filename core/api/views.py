@@ -9,8 +9,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ..revisions import recorded
-from ..stable_ids import normalize_stable_id
+from core.db.revisions import recorded
+from core.db.stable_ids import normalize_stable_id
 
 # Slugs are [-a-zA-Z0-9_]; stable ids are 10 Crockford base32 characters. Both match this,
 # so one path segment serves both lookups.

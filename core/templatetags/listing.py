@@ -1,4 +1,4 @@
-"""Template helpers for filtered lists (``core.listing``).
+"""Template helpers for filtered lists (``core.http.listing``).
 
     {% load listing %}
     {% facet_options facets.kinds request.GET.kind %}

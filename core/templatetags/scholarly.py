@@ -2,21 +2,21 @@
 
     {% load scholarly %}
     {% canonical_link publication %}   <link rel="canonical" href="https://…/publications/x/">
-    {% absolute_url obj.get_permalink %}  https://…/r/<stable id> (core.site_url)
+    {% absolute_url obj.get_permalink %}  https://…/r/<stable id> (core.http.site_url)
     {% json_ld publication %}          <script type="application/ld+json">…</script>
     {% social_meta publication %}      OpenGraph and Twitter card <meta> tags
     {% meta_description publication %} <meta name="description" content="…">
 
 Each reads what ``for_detail()`` prefetched and adds no queries; the data comes from
-``core.metadata`` and what each app registered there. A paper's Google Scholar tags are
+``core.http.metadata`` and what each app registered there. A paper's Google Scholar tags are
 ``{% scholar_meta %}`` in ``publications``' ``citations`` library.
 """
 
 from django import template
 from django.utils.html import format_html, format_html_join
 
-from core import metadata
-from core.site_url import absolute_url
+from core.http import metadata
+from core.http.site_url import absolute_url
 
 register = template.Library()
 

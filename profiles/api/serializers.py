@@ -3,7 +3,7 @@ from rest_framework import serializers
 
 from core.api.fields import VisibleListSerializer
 from core.api.serializers import PublicModelSerializer, api_url_field
-from core.site_url import absolute_url
+from core.http.site_url import absolute_url
 
 from ..models import Affiliation, Organization, Person, ProfileLink, ReportedMetric
 

@@ -14,7 +14,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from defusedxml.ElementTree import parse as parse_xml
 
-from core.limits import ImportLimits
+from core.http.limits import ImportLimits
 
 from ..identifiers import normalize_doi, split_arxiv_id
 from .bibtex_scan import too_large

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from core.limits import ImportLimits
+from core.http.limits import ImportLimits
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from . import bibtex_scan, latex

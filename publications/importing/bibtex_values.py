@@ -12,7 +12,7 @@ added to one input would pass ``max_expansion_chars``. Braces nested deeper than
 
 import re
 
-from core.limits import ImportLimits
+from core.http.limits import ImportLimits
 
 from . import bibtex_scan
 

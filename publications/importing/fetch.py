@@ -1,6 +1,6 @@
 """Fetching papers from online services, politely, as ``Source``s for the same parsers.
 
-Every request goes through ``core.http.PoliteClient`` (the site's one HTTP client): a
+Every request goes through ``core.http.client.PoliteClient`` (the site's one HTTP client): a
 User-Agent naming the site and a contact, timeouts, retries with exponential backoff on
 429 and 5xx (honouring ``Retry-After``) and a size limit. ``Fetcher`` keeps one client per
 host so each host gets its own pace (arXiv asks for one request every three seconds).
@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from core import http
-from core.limits import JSONLimitError, load_json
+from core.http import client as http
+from core.http.limits import JSONLimitError, load_json
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from . import arxiv
@@ -71,7 +71,7 @@ class Response:
 
 
 class Fetcher:
-    """``core.http.PoliteClient``s, one per host, behind a ``get`` that adds query
+    """``core.http.client.PoliteClient``s, one per host, behind a ``get`` that adds query
     parameters and turns transport failures into ``FetchError`` (a clear message, exit 1).
     """
 

@@ -19,8 +19,8 @@ nothing changed since, skips all of this (``reimport``).
 import datetime
 import operator
 
+from core.db.slugs import first_free, slug_base
 from core.names import names_compatible
-from core.slugs import first_free, slug_base
 
 from ..models import Publication
 from . import rules

@@ -2,8 +2,8 @@
 (folded: case, accents and punctuation ignored); created when neither matches, as drafts
 unless the import publishes."""
 
+from core.db.slugs import first_free, slug_base
 from core.names import fold
-from core.slugs import first_free, slug_base
 from profiles.models import Organization
 
 from .records import AuthorRecord

@@ -18,8 +18,11 @@ from pathlib import Path
 
 from django.db.models import Count, Max
 
+from core import names
+from core.db import slugs
 from profiles.models import Organization, Person
 
+from .. import identifiers
 from ..models import Authorship, ImportRun, Publication
 from .records import PaperRecord
 from .targets import Target
@@ -31,7 +34,7 @@ _DIGESTED = [
     if item.name not in {"raw", "location", "warnings", "fingerprint"}
 ]
 # Code outside the package whose rules change what a merge makes of a record.
-_SHARED_CODE = ("publications/identifiers.py", "core/names.py", "core/slugs.py")
+_SHARED_CODE = (identifiers, names, slugs)
 
 
 def record_digest(record: PaperRecord) -> str:
@@ -49,8 +52,8 @@ def code_version() -> str:
     of an input, and what the merge does with a record, may change with either."""
     digest = hashlib.sha256(importlib.metadata.version("pylatexenc").encode())
     package = Path(__file__).resolve().parent
-    root = package.parent.parent
-    for path in sorted([*package.glob("*.py"), *(root / name for name in _SHARED_CODE)]):
+    shared = [Path(module.__file__) for module in _SHARED_CODE]
+    for path in sorted([*package.glob("*.py"), *shared]):
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

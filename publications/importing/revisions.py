@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.encoding import is_protected_type
 from reversion.models import Revision, Version
 
-from core.bulk import insert_rows
+from core.db.bulk import insert_rows
 
 from ..models import Authorship, ImportRun, Publication
 from .text import clip

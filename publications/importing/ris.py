@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 import rispy
 
-from core.limits import ImportLimits
+from core.http.limits import ImportLimits
 
 from ..identifiers import arxiv_id_from_doi, normalize_doi, split_arxiv_id
 from .bibtex_scan import too_large

@@ -10,9 +10,9 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
-from core import db_errors
-from core.bulk import insert_rows
-from core.db_errors import DatabaseWriteError
+from core.db import errors as db_errors
+from core.db.bulk import insert_rows
+from core.db.errors import DatabaseWriteError
 
 from ..models import ImportRun, ImportRunPaper
 from .detect import Inspected

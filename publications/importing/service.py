@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from core import db_errors
-from core.db_errors import DatabaseWriteError
-from core.limits import MAX_JSON_DEPTH, ImportLimits, JSONLimitError, load_json
-from core.page_cache import bump_generation
+from core.db import errors as db_errors
+from core.db.errors import DatabaseWriteError
+from core.http.limits import MAX_JSON_DEPTH, ImportLimits, JSONLimitError, load_json
+from core.http.page_cache import bump_generation
 from profiles.models import Organization
 
 from ..models import Authorship, ImportRun, Publication
@@ -219,7 +219,7 @@ def _records(
 
 def _load_json(source: Source, inspected: Inspected, reader, limits: ImportLimits):
     """The JSON document, read whole (at most ``limits.max_json_bytes``) and decoded with
-    ``core.limits.load_json``: NaN, infinite or overlong numbers and deep nesting are an
+    ``core.http.limits.load_json``: NaN, infinite or overlong numbers and deep nesting are an
     ``InputError`` that says so, as is malformed JSON."""
     if inspected.size > limits.max_json_bytes:
         raise InputError(
@@ -290,7 +290,7 @@ def import_papers(
     ``result.changes`` with a field-by-field account. With ``max_records``, an input
     holding more records (valid or not) fails as a whole as soon as the next one is read,
     and nothing is written: the admin page bounds its work this way. ``limits`` (default:
-    ``core.limits``' numbers) bound what each parser holds: record, field and JSON
+    ``core.http.limits``' numbers) bound what each parser holds: record, field and JSON
     document sizes, macro expansion, nesting.
     """
     result = ImportResult(dry_run=dry_run)

@@ -1,5 +1,5 @@
 """Writing a merged batch: new papers and their authors in multi-row INSERTs
-(``core.bulk``), changed papers saved with the fields that changed, author rows and
+(``core.db.bulk``), changed papers saved with the fields that changed, author rows and
 affiliations added, updated or replaced, and the revisions told.
 
 Nothing here decides what a paper holds (``rules``); it only writes it, in as few
@@ -11,7 +11,7 @@ import operator
 from django.db import connection
 from django.utils import timezone
 
-from core.bulk import insert_rows
+from core.db.bulk import insert_rows
 
 from ..models import Authorship, Publication
 from .targets import Target
@@ -32,7 +32,7 @@ class NewPublication:
         for field in _fields
         if not (field.has_default() and callable(field.default))
     }
-    _factories = [  # the stable id's is ``core.stable_ids.new_stable_id``
+    _factories = [  # the stable id's is ``core.db.stable_ids.new_stable_id``
         (field.attname, field.default)
         for field in _fields
         if field.has_default() and callable(field.default)

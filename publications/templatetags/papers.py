@@ -16,8 +16,8 @@ from django.utils import dateformat
 from django.utils.html import conditional_escape, format_html, strip_spaces_between_tags
 from django.utils.safestring import mark_safe
 
-from core.page_cache import cached_each_for_content
-from core.site_url import site_origin
+from core.http.page_cache import cached_each_for_content
+from core.http.site_url import site_origin
 
 from .. import abstracts
 from ..models import prefetch_for_listing, rows_to_render

@@ -1,6 +1,6 @@
 """Turn a rendered admin change page into the POST data its form would submit."""
 
-from core.widgets import PairsWidget
+from core.admin.widgets import PairsWidget
 
 
 def _value(bound_field):

@@ -8,7 +8,7 @@ from html import unescape as html_unescape
 import pytest
 from django.urls import reverse
 
-from core.widgets import join_tags, split_tags
+from core.admin.widgets import join_tags, split_tags
 from media_items.models import MediaItem
 from publications.models import Publication
 from tests.factories import MediaItemFactory, PublicationFactory

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from core.revisions import history
+from core.db.revisions import history
 from media_items.models import MediaItem
 from profiles.models import Person
 from publications.importing.detect import Source

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from core.backup import ExactJSONEncoder, _models, row_counts
+from core.db.backup import ExactJSONEncoder, _models, row_counts
 from profiles.models import Person
 from publications.models import Publication
 from tests.factories import (

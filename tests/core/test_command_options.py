@@ -1,5 +1,5 @@
 """check_links and refresh_citations refuse the same bad values with the same words
-(core.command_options), before they visit anything."""
+(core.management.options), before they visit anything."""
 
 from io import StringIO
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from core.stable_ids import ALPHABET
+from core.db.stable_ids import ALPHABET
 from media_items.models import MediaItem
 from profiles.models import Affiliation, Person
 from publications.models import Authorship

@@ -97,7 +97,7 @@ def test_settings_install_the_router_only_with_replicas(tmp_path):
     )
     assert replicated["databases"]["replica_1"]["NAME"] == str(tmp_path / "b.db")
     assert replicated["databases"]["replica_1"]["MIRROR"] == "default"
-    assert replicated["routers"] == ["core.routers.PrimaryReplicaRouter"]
+    assert replicated["routers"] == ["core.db.routers.PrimaryReplicaRouter"]
 
 
 # -- sessions and cache shared through Redis ---------------------------------------------

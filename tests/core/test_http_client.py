@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from core.http import FetchError, PoliteClient, TransientFetchError
+from core.http.client import FetchError, PoliteClient, TransientFetchError
 
 
 def client(**options):

@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from core.http import PoliteClient
-from core.linkcheck import check_url, html_to_text
+from core.http.client import PoliteClient
+from core.http.linkcheck import check_url, html_to_text
 from core.models import LinkCheck
 from media_items.models import MediaItem
 from showcase.link_health import check_links

@@ -408,7 +408,7 @@ def test_a_save_in_another_process_invalidates_this_process_pages(client, settin
             "import django; django.setup(); "
             "from django.conf import settings; "
             f"settings.PAGE_CACHE_GENERATION_FILE = {str(tmp_path / 'generation')!r}; "
-            "from core.page_cache import bump_generation; bump_generation()",
+            "from core.http.page_cache import bump_generation; bump_generation()",
         ],
         check=True,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"},
@@ -450,7 +450,7 @@ def test_a_page_cached_from_the_old_content_before_a_commit_is_retired_at_the_co
     the generation again, once however many rows the transaction saved."""
     from django.db import transaction
 
-    from core.page_cache import current_generation
+    from core.http.page_cache import current_generation
 
     url = reverse("publications:list")
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():

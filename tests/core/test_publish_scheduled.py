@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from core.page_cache import current_generation
+from core.http.page_cache import current_generation
 from tests.factories import MediaItemFactory, PublicationFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Read replicas (core/routers.py, core.middleware.ReplicaReadsMiddleware): anonymous
+"""Read replicas (core/routers.py, core.http.middleware.ReplicaReadsMiddleware): anonymous
 page views read from a replica; writes, the admin, logged-in users and transactions use
 default."""
 
@@ -15,12 +15,12 @@ from django.db import router, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
-from core.middleware import ReplicaReadsMiddleware
+from core.http.middleware import ReplicaReadsMiddleware
 from publications.models import Publication
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTED = override_settings(
-    DATABASE_REPLICAS=["replica_1"], DATABASE_ROUTERS=["core.routers.PrimaryReplicaRouter"]
+    DATABASE_REPLICAS=["replica_1"], DATABASE_ROUTERS=["core.db.routers.PrimaryReplicaRouter"]
 )
 
 

@@ -1,8 +1,8 @@
-"""core.slugs: the one slug policy (API, importer, demo loader)."""
+"""core.db.slugs: the one slug policy (API, importer, demo loader)."""
 
 import pytest
 
-from core.slugs import first_free, slug_base, unique_slug
+from core.db.slugs import first_free, slug_base, unique_slug
 from publications.models import Publication
 from tests.factories import PublicationFactory
 

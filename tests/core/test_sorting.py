@@ -1,8 +1,8 @@
-"""core.sorting: one sort menu for every FilterSet."""
+"""core.http.sorting: one sort menu for every FilterSet."""
 
 import pytest
 
-from core.sorting import Sorts, sort_filter
+from core.http.sorting import Sorts, sort_filter
 from media_items.filters import MediaItemFilter
 from publications.filters import SORTS, PublicationFilter
 from publications.models import Publication

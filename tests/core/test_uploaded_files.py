@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from core.media import CONTENT_TYPES
+from core.http.media import CONTENT_TYPES
 from profiles.uploads import ALLOWED_FORMATS
 from tests.factories import PersonFactory
 from tests.profiles.test_photo_uploads import image_file, upload
@@ -71,7 +71,7 @@ def test_only_safe_methods(client, media_root):
 
 
 def test_no_route_when_uploads_live_in_object_storage(settings):
-    from core import media
+    from core.http import media
 
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,4 +1,4 @@
-"""The template filters over core.visibility: the rule in Python, not in templates."""
+"""The template filters over core.db.visibility: the rule in Python, not in templates."""
 
 import datetime
 

@@ -161,7 +161,7 @@ def test_another_users_token_is_refused(importer, client):
 def test_a_database_that_refuses_the_import_is_said_plainly_and_the_form_kept(
     importer, monkeypatch
 ):
-    from core.db_errors import DatabaseWriteError
+    from core.db.errors import DatabaseWriteError
 
     def refuse(*args, **kwargs):
         raise DatabaseWriteError(

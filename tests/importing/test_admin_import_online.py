@@ -2,7 +2,7 @@
 Scholar or OpenAlex author, with the same preview and confirmation as files.
 
 The page's HTTP client is given recorded answers (the ``Recorded`` urllib handler of
-``test_online``), below ``core.http.PoliteClient``; an unreachable source is a port on
+``test_online``), below ``core.http.client.PoliteClient``; an unreachable source is a port on
 127.0.0.1 where nothing listens. Nothing here touches the internet.
 """
 

@@ -1,4 +1,4 @@
-"""Online sources, through core.http.PoliteClient, served recorded payloads.
+"""Online sources, through core.http.client.PoliteClient, served recorded payloads.
 
 An injected urllib opener answers every request from the recorded samples; nothing here
 touches the network. The opener sits below PoliteClient, so the real User-Agent,

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from core.limits import ImportLimits
+from core.http.limits import ImportLimits
 from publications.importing import service
 from publications.importing.detect import Source, inspect
 from publications.importing.records import InputError, KnownRecord, PaperRecord, RecordProblem

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from core.page_cache import current_generation
+from core.http.page_cache import current_generation
 from publications.citation_refresh import (
     FAILED,
     SKIPPED,

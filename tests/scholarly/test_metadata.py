@@ -7,7 +7,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from core.metadata import json_ld_script
+from core.http.metadata import json_ld_script
 from media_items.models import MediaItem
 from profiles.models import Person
 from publications.models import Publication, Topic

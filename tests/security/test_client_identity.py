@@ -1,6 +1,6 @@
 """One client identity for every throttle and lockout (issue 13, findings 3 and 7).
 
-The API's anonymous throttle and the login lockout both count by ``core.client_ip``:
+The API's anonymous throttle and the login lockout both count by ``core.http.client_ip``:
 ``X-Forwarded-For`` names the client only when the request comes from a proxy named in
 ``TRUSTED_PROXIES``, and no proxy is trusted unless named (loopback included). The same
 attack through a real gunicorn: ``test_live_server.py``.

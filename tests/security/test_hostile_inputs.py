@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from core.limits import MAX_JSON_DEPTH, MAX_SEARCH_WORDS
+from core.http.limits import MAX_JSON_DEPTH, MAX_SEARCH_WORDS
 from media_items.models import Outlet
 from publications.models import ImportRun, Publication
 from tests.factories import AuthorshipFactory, PublicationFactory

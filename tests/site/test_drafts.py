@@ -259,7 +259,7 @@ def test_staff_see_a_scheduled_object_with_a_scheduled_banner(staff_client, worl
 
 
 def test_a_draft_outlet_and_draft_people_are_linked_for_staff_only(client, staff_client, world):
-    # The rule is core.visibility.is_shown, through the ``shown_to`` template filter.
+    # The rule is core.db.visibility.is_shown, through the ``shown_to`` template filter.
     item = world["item"]
     item.outlet = world["secret_outlet"]
     item.save()

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from core.listing import count_each
+from core.http.listing import count_each
 from publications.models import Publication
 from tests.factories import PublicationFactory
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core.backup import BackupError, backup
+from core.db.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.scheduling import push_scheduled
+from core.db.scheduling import push_scheduled
 
 
 class Command(BaseCommand):

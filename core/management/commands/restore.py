@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.backup import BackupError, restore
+from core.db.backup import BackupError, restore
 
 
 class Command(BaseCommand):

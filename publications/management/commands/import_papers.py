@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core import db_errors
-from core.db_errors import DatabaseWriteError
-from core.limits import MAX_FIELD_CHARS, MAX_JSON_BYTES, MAX_RECORD_BYTES, ImportLimits
+from core.db import errors as db_errors
+from core.db.errors import DatabaseWriteError
+from core.http.limits import MAX_FIELD_CHARS, MAX_JSON_BYTES, MAX_RECORD_BYTES, ImportLimits
 from profiles.models import Person
 from publications.importing.detect import FORMATS, Source
 from publications.importing.online import OnlineRequest, fetch_request

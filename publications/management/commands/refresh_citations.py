@@ -3,7 +3,7 @@ import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from core.command_options import add_batch_arguments, check_batch_options
+from core.management.options import add_batch_arguments, check_batch_options
 from publications.citation_refresh import (
     DEFAULT_ORDER,
     FAILED,

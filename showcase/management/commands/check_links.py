@@ -3,8 +3,8 @@ import datetime
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from core.command_options import add_batch_arguments, check_batch_options
-from core.linkcheck import link_checker_client
+from core.http.linkcheck import link_checker_client
+from core.management.options import add_batch_arguments, check_batch_options
 from showcase.link_health import check_links, urls_to_check
 
 

@@ -1,5 +1,5 @@
 """Restoring one version of one object: its fields and its own inline rows as the version
-holds them, and nothing else (``core.revisions`` says what a version holds).
+holds them, and nothing else (``core.db.revisions`` says what a version holds).
 
 ``plan_restore`` says what a restore would change and what stops it (a slug or an
 identifier another object took since, a related object since deleted); ``restore`` does
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from reversion.models import Version
 
-from .revisions import (
+from core.db.revisions import (
     UnreadableVersion,
     compared_fields,
     describe,

@@ -2,8 +2,8 @@
 page that shows what will change before anything does, recovery of deleted objects, and
 the refusal to save over someone else's newer save.
 
-What a version holds, and how it is compared and restored, is in ``core.revisions`` and
-``core.restore``; here are only the views and the form.
+What a version holds, and how it is compared and restored, is in ``core.db.revisions`` and
+``core.db.restore``; here are only the views and the form.
 """
 
 from django import forms
@@ -21,8 +21,8 @@ from django.utils.timezone import template_localtime
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import revisions
-from .restore import RestoreError, plan_restore, restore
+from core.db import revisions
+from core.db.restore import RestoreError, plan_restore, restore
 
 
 def _milliseconds(moment):

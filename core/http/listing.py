@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django_filters.views import FilterView
 
-from .query import filterset_parameters
+from core.http.query import filterset_parameters
 
 MAX_VALUE_SHOWN = 40  # characters of a bad parameter value echoed back in a message
 
@@ -46,7 +46,7 @@ class SafePaginationMixin:
 
     page_kwarg = "page"
     page_notice = ""
-    query_parameters = ("page",)  # what the view reads from the query (core.query)
+    query_parameters = ("page",)  # what the view reads from the query (core.http.query)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .site_url import absolute_url
+from core.http.site_url import absolute_url
 
 SCHEMA = "https://schema.org"
 DESCRIPTION_LENGTH = 300

@@ -1,7 +1,7 @@
 """How much one request or import may hold. The numbers live here so that the public
 search, the admin's search and the API's ``?search=`` agree, and the API and the importer
 refuse the same JSON; the request-size defaults are settings (``MAX_URL_BYTES``,
-``MAX_REQUEST_BODY_BYTES``, see core.middleware)."""
+``MAX_REQUEST_BODY_BYTES``, see core.http.middleware)."""
 
 import json
 import math

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .visibility import can_preview, public_models
+from core.db.visibility import can_preview, public_models
 
 
 class DraftVisibility:

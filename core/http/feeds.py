@@ -20,8 +20,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.views.decorators.http import require_safe
 
-from .query import filterset_parameters
-from .site_url import absolute_url
+from core.http.query import filterset_parameters
+from core.http.site_url import absolute_url
 
 FEED_ITEMS = 50
 FEED_CONTENT_TYPE = "application/atom+xml; charset=utf-8"
@@ -102,7 +102,7 @@ class AtomFeed(Feed):
     The instance in the URLconf is shared by every request, so each request works on
     a copy that knows its request (``self.request``), which item methods need for
     absolute URLs and which Django's ``Feed`` does not pass them. Every link and id is
-    made absolute here, from ``core.site_url`` (Django would add the request's own host
+    made absolute here, from ``core.http.site_url`` (Django would add the request's own host
     to a relative one); subclasses give paths: ``page_path`` (the page the feed
     follows) and ``feed_path``.
     """

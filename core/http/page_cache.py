@@ -20,9 +20,9 @@ set no cookie, so staff (who see drafts) and forms with CSRF tokens are never ca
 nor are pages that use their Content-Security-Policy nonce (it must change every time).
 
 A page is kept under everything that changes its bytes besides content: the origin its
-absolute URLs start with (``core.site_url``: ``SITE_URL``, or else the request's scheme
+absolute URLs start with (``core.http.site_url``: ``SITE_URL``, or else the request's scheme
 and host, port included, after Django's ``ALLOWED_HOSTS`` check) and its canonical path
-and query (``core.query``: only the parameters the page reads, sorted). A page rendered
+and query (``core.http.query``: only the parameters the page reads, sorted). A page rendered
 for one ``Host`` therefore never reaches a visitor of another, and unknown parameters make
 no new entries.
 """
@@ -41,8 +41,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from .middleware import carries_credentials, is_public_page
-from .site_url import site_origin
+from core.http.middleware import carries_credentials, is_public_page
+from core.http.site_url import site_origin
 
 GENERATION_KEY = "page-cache:generation"
 BOUNDARY_KEY = "page-cache:next-boundary:{generation}"
@@ -129,7 +129,7 @@ def seconds_until_next_boundary(generation):
 def _next_boundary(now):
     """The earliest publish/unpublish time after ``now`` of any public object, as a
     timestamp, or 0 when none is scheduled."""
-    from .visibility import public_models
+    from core.db.visibility import public_models
 
     first, *rest = [
         model.objects.filter(**{f"{name}__gt": now})
@@ -176,7 +176,7 @@ def cached_each_for_content(names, compute, *, user):
     (and, like it, never for a ``user`` who sees drafts): one ``get_many`` for all of
     them, then one call ``compute(missing names)``, which returns ``{name: value}`` for
     those not kept, and one ``set_many``."""
-    from .visibility import sees_drafts
+    from core.db.visibility import sees_drafts
 
     if not _data_seconds() or sees_drafts(user):
         return compute(list(names))

@@ -5,10 +5,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import ngettext
 
-from .admin_revisions import EditConflictForm, RevisionAdminMixin
-from .models import LinkCheck, SlugHistory
-from .preview import SAVED, UNSAVED, render_preview, unsaved_instance
-from .revisions import recorded
+from core.admin.revisions import EditConflictForm, RevisionAdminMixin
+from core.db.revisions import recorded
+from core.http.preview import SAVED, UNSAVED, render_preview, unsaved_instance
+from core.models import LinkCheck, SlugHistory
 
 AUDIT_FIELDS = ("stable_id", "created_at", "updated_at")
 # The publishing window: visitors see an item only while it is published and inside it.

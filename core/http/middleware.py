@@ -7,9 +7,9 @@ from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
-from .limits import MAX_REQUEST_BODY_BYTES, MAX_URL_BYTES
-from .query import canonicalize
-from .routers import replica_reads
+from core.db.routers import replica_reads
+from core.http.limits import MAX_REQUEST_BODY_BYTES, MAX_URL_BYTES
+from core.http.query import canonicalize
 
 
 def _content_length(request):
@@ -103,7 +103,7 @@ def url_bytes(request):
 
 
 class CanonicalQueryMiddleware:
-    """Public pages see only the query parameters they declare, sorted (core.query), so
+    """Public pages see only the query parameters they declare, sorted (core.http.query), so
     that an unknown parameter neither changes a page nor makes a new page-cache entry."""
 
     def __init__(self, get_response):

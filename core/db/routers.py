@@ -2,7 +2,7 @@
 anonymous visitor's GET or HEAD outside the admin go to a replica.
 
 Installed only when ``DATABASE_REPLICA_URLS`` names replicas (``DATABASE_ROUTERS`` in
-config/settings.py). ``core.middleware.ReplicaReadsMiddleware`` marks the requests whose
+config/settings.py). ``core.http.middleware.ReplicaReadsMiddleware`` marks the requests whose
 reads may go to a replica; everything else (the admin, logged-in users, form posts, the
 API's writes, management commands, any read inside a transaction) reads from
 ``default``, so an editor always sees what was just saved, whatever the replicas' lag.

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from .page_cache import bump_generation
-from .visibility import public_models
+from core.db.visibility import public_models
+from core.http.page_cache import bump_generation
 
 
 @dataclass(frozen=True)

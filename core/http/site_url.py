@@ -7,7 +7,7 @@ With ``SITE_URL`` set (``https://research.example.org``) that origin is fixed, s
 response depends on the ``Host`` header or on the scheme a request came in with. Without
 it, the origin is the request's own scheme and host (port included), which Django checks
 against ``ALLOWED_HOSTS``; the page cache then keeps one copy per origin
-(``core.page_cache``), so a page rendered for one host never reaches a visitor of
+(``core.http.page_cache``), so a page rendered for one host never reaches a visitor of
 another.
 """
 

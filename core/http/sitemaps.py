@@ -1,12 +1,12 @@
 """``/sitemap.xml`` and its sections: Django's sitemap views, with every ``<loc>`` made
-absolute by ``core.site_url`` (Django's own views take the host from the request)."""
+absolute by ``core.http.site_url`` (Django's own views take the host from the request)."""
 
 from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import views
 from django.views.decorators.http import require_safe
 
-from .site_url import absolute_url
+from core.http.site_url import absolute_url
 
 
 def _on_this_site(request, url):
@@ -34,5 +34,5 @@ def sitemap(request, sitemaps, **kwargs):
     return response
 
 
-# The page of a section (``?p=2``) is the only parameter they read (core.query).
+# The page of a section (``?p=2``) is the only parameter they read (core.http.query).
 index.query_parameters = sitemap.query_parameters = ("p",)

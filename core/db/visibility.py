@@ -22,7 +22,7 @@ def can_preview(user, model):
 
 
 def public_models():
-    from .models import PublicModel
+    from core.models import PublicModel
 
     return [model for model in apps.get_models() if issubclass(model, PublicModel)]
 
@@ -30,7 +30,7 @@ def public_models():
 def sees_drafts(user):
     """Whether ``user`` may preview drafts of any public model. Those who may not see
     exactly what an anonymous visitor sees, so what is rendered or counted for one of
-    them may be kept and shown to all (``core.page_cache.cached_for_content``)."""
+    them may be kept and shown to all (``core.http.page_cache.cached_for_content``)."""
     if user is None or not (user.is_active and user.is_staff):
         return False  # no permission lookup, hence no query, for visitors
     return any(can_preview(user, model) for model in public_models())

@@ -6,8 +6,8 @@ from html.parser import HTMLParser
 
 from django.utils import timezone
 
-from .http import FetchError, PoliteClient
-from .models import LinkCheck
+from core.http.client import FetchError, PoliteClient
+from core.models import LinkCheck
 
 MAX_SNAPSHOT_CHARS = 200_000
 SKIPPED_TAGS = {"script", "style", "noscript", "template", "svg", "head"}
