@@ -19,7 +19,7 @@ Differences, on purpose: line numbers count every newline (bibtexparser skips on
 after a backslash), and nothing is logged. Instead of walking every mark in the text as
 bibtexparser does, each step searches for the next character that matters in the
 current state (inside braces only braces do), which is what makes it several times
-faster. ``tests/importing/test_bibtex_scan.py`` checks it against bibtexparser.
+faster. ``tests/publications/importing/test_bibtex_scan.py`` checks it against bibtexparser.
 """
 
 import re

@@ -31,7 +31,7 @@ from bench.gen_bibtex import generate
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ENTRIES = 5000  # a few seconds of importing: time to catch it inside its transaction
 
 SNAPSHOT = """
@@ -64,7 +64,7 @@ def process_env(database_url, **extra):
         if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_URL", "CACHE_URL", "PG"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="tests.importing.fault_settings",
+        DJANGO_SETTINGS_MODULE="tests.publications.importing.fault_settings",
         DJANGO_DEBUG="0",
         DATABASE_URL=database_url,
         DJANGO_CONN_MAX_AGE="0",

@@ -11,7 +11,7 @@ from publications.importing.detect import Source
 from publications.importing.service import import_papers
 from publications.models import ImportRun, ImportRunPaper, Publication
 from tests.factories import EditorFactory, PublicationFactory, StaffFactory
-from tests.importing.conftest import SAMPLES
+from tests.publications.importing.conftest import SAMPLES
 
 pytestmark = pytest.mark.django_db
 

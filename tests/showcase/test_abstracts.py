@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from publications.models import Publication
 from tests.factories import PublicationFactory
-from tests.scholarly.pages import json_ld, meta_values
+from tests.publications.scholarly.pages import json_ld, meta_values
 
 from .page import page
 

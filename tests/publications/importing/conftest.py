@@ -7,7 +7,7 @@ import pytest
 from django.core.management import ManagementUtility
 from django.db import connections
 
-SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
 
 
 def sample(name: str) -> str:

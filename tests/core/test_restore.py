@@ -16,8 +16,8 @@ from publications.importing.detect import Source
 from publications.importing.service import import_papers
 from publications.models import Authorship, Publication
 from tests.admin.forms import change_form_data
-from tests.admin.test_revisions import change_url, history_url, restore_in_admin, revision_url
-from tests.admin.test_revisions import save_in_admin as save
+from tests.core.test_revisions import change_url, history_url, restore_in_admin, revision_url
+from tests.core.test_revisions import save_in_admin as save
 from tests.factories import (
     AuthorshipFactory,
     EditorFactory,

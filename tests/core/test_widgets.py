@@ -11,9 +11,8 @@ from django.urls import reverse
 from core.admin.widgets import join_tags, split_tags
 from media_items.models import MediaItem
 from publications.models import Publication
+from tests.admin.forms import change_form_data
 from tests.factories import MediaItemFactory, PublicationFactory
-
-from .forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -123,7 +123,7 @@ def test_paper_list_shows_every_paper_as_the_scholar_page_does(client, demo):
         for org in seed["orgs"]:
             assert org.lower() in row.find(cls="institutions").text.lower()
         # The seed shows one abstract's TeX raw (``features'', \\emph{...}); ours renders
-        # it (tests/site/test_abstracts.py), so the words are compared as text.
+        # it (tests/showcase/test_abstracts.py), so the words are compared as text.
         assert squash(row.find("p", cls="abstract-text").text) == squash(
             abstract_text(seed["abstract"])
         )

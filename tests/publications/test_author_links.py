@@ -8,9 +8,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from publications.models import Authorship
+from tests.admin.forms import change_form_data
 from tests.factories import AuthorshipFactory, PersonFactory, PublicationFactory, StaffFactory
-
-from .forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 

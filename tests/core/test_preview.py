@@ -7,6 +7,7 @@ from django.urls import reverse
 from media_items.models import MediaItem
 from profiles.models import Person
 from publications.models import Publication
+from tests.admin.forms import change_form_data
 from tests.factories import (
     AppearanceFactory,
     AuthorshipFactory,
@@ -15,9 +16,7 @@ from tests.factories import (
     PublicationFactory,
     UserFactory,
 )
-from tests.site.page import page
-
-from .forms import change_form_data
+from tests.showcase.page import page
 
 pytestmark = pytest.mark.django_db
 
