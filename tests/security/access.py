@@ -42,7 +42,7 @@ ADMIN_MODELS = (
     *PUBLIC_MODELS,
     "publications.importrun",
     "core.slughistory",
-    "core.http.linkcheck",
+    "core.linkcheck",
     "auth.user",
     "auth.group",
     "authtoken.tokenproxy",
@@ -65,7 +65,7 @@ RIGHTS = {
         **dict.fromkeys(PUBLIC_MODELS, ALL),
         "publications.importrun": "v",
         "core.slughistory": "v",
-        "core.http.linkcheck": "v",
+        "core.linkcheck": "v",
     },
     "superuser": dict.fromkeys(ADMIN_MODELS, ALL),
 }
@@ -74,7 +74,7 @@ RIGHTS = {
 ADMIN_REFUSES = {
     "publications.importrun": "ac",
     "core.slughistory": "a",
-    "core.http.linkcheck": "ac",
+    "core.linkcheck": "ac",
     "axes.accessattempt": "a",
     "axes.accesslog": "a",
     "axes.accessfailurelog": "a",

@@ -128,7 +128,7 @@ OTHER_OBJECTS = {
         object_id=PersonFactory().pk,
         slug="an-old-slug",
     ),
-    "core.http.linkcheck": lambda: LinkCheck.objects.create(url="https://example.org/checked"),
+    "core.linkcheck": lambda: LinkCheck.objects.create(url="https://example.org/checked"),
     "auth.user": lambda: UserFactory(username="target-user"),
     "auth.group": lambda: Group.objects.create(name="Reviewers"),
     "authtoken.tokenproxy": lambda: Token.objects.create(user=UserFactory()),
