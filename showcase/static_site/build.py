@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.core.management import call_command
+from django.http import Http404
 from django.test import Client
 
 from core.http import media
@@ -43,7 +44,7 @@ def _uploads(staging, paths, media_prefix):
             continue
         try:
             full, _ = media.resolve(path[len(media_prefix) :])
-        except Exception:  # not an upload this site serves: the page links it as it is
+        except Http404:  # not an upload this site serves: the page links it as it is
             continue
         staging.add(path.lstrip("/"), full.read_bytes())
 
@@ -80,6 +81,8 @@ def build_site(directory, *, base_url=None, progress=None):
         staging = Staging(directory)
     except (ValueError, FolderError) as error:
         raise BuildError(str(error)) from error
+    except OSError as error:  # a folder that cannot be made
+        raise BuildError(f"Cannot build into {directory}: {error}") from error
     try:
         with build_settings(base, staging.root / STATIC_FOLDER):
             call_command("collectstatic", interactive=False, verbosity=0)
