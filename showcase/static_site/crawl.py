@@ -119,7 +119,8 @@ def old_slug_urls():
     """The URL each object had under each of its old slugs: the site redirects the ones
     of live objects and answers 404 for the rest, which the build then leaves out."""
     urls = []
-    for moved in SlugHistory.objects.order_by("content_type_id", "slug"):
+    moves = SlugHistory.objects.order_by("content_type_id", "slug").prefetch_related("target")
+    for moved in moves:  # one query per kind of object, not one per old slug
         target = moved.target
         if target is None:
             continue
